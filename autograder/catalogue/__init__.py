@@ -1,0 +1,68 @@
+"""Catalogues of plausible wrong implementations and of correct variants, per graded function.
+
+Each entry is an ordinary function named `<graded function>__<slug>` in a module of this
+package, decorated with `@wrong(hint)` or `@correct(label)`. Tests grade every entry (wrong
+ones must lose that function's points and only those, correct ones must earn full marks);
+graders use wrong entries as misconception probes (an output equal to a wrong entry's names
+the mistake); the demo writes some into sample submissions.
+"""
+import importlib
+import inspect
+import textwrap
+from dataclasses import dataclass
+from typing import Callable
+
+MODULES = ("rnn_step_by_step",)
+_entries = []
+
+
+@dataclass
+class Entry:
+    assignment: str
+    function: str      # the graded function it stands in for
+    slug: str          # short identifier, unique per function
+    description: str   # the mistake (hint shown to students) or what makes the variant different
+    correct: bool
+    implementation: Callable
+
+    @property
+    def source(self):
+        """Source as a student would write it: decorator removed, graded name restored."""
+        lines = textwrap.dedent(inspect.getsource(self.implementation)).splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("def "))
+        code = "\n".join(lines[start:]) + "\n"
+        return code.replace(f"def {self.function}__{self.slug}(", f"def {self.function}(", 1)
+
+    @property
+    def hint(self):
+        return None if self.correct else self.description
+
+
+def _register(correct, description):
+    def decorate(implementation):
+        function, slug = implementation.__name__.split("__", 1)
+        # module path autograder.catalogue.<assignment>[.<part>]
+        assignment = implementation.__module__.split(".")[2]
+        _entries.append(Entry(assignment, function, slug, description, correct, implementation))
+        return implementation
+    return decorate
+
+
+def wrong(hint):
+    """Mark a plausible wrong implementation; `hint` is what a student who wrote it should read."""
+    return _register(False, hint)
+
+
+def correct(label):
+    """Mark a correct implementation written differently from the reference."""
+    return _register(True, label)
+
+
+def entries(assignment=None, function=None):
+    for module in MODULES:
+        importlib.import_module(f"{__name__}.{module}")
+    return [e for e in _entries if assignment in (None, e.assignment) and function in (None, e.function)]
+
+
+def wrong_entries(assignment, function):
+    return [e for e in entries(assignment, function) if not e.correct]

@@ -1,0 +1,169 @@
+"""Hidden tests of assignment 1: RNN, LSTM and GRU cells, forward and backward, in numpy.
+
+Inputs are float64 and drawn fresh per grading run; weights are small enough that tanh and
+sigmoid stay out of saturation, so a wrong term always shows in the values.
+"""
+import numpy as np
+
+from ..oracle import rnn_step_by_step as oracle
+from .numpy_functions import Problem, Spec, backward_grader, forward_grader
+
+ASSIGNMENT = "rnn_step_by_step"
+CELL_DIMS = ("n_x", "n_a", "n_y", "m")
+SEQUENCE_DIMS = CELL_DIMS + ("T_x",)
+
+GATE_KEYS = {"rnn": ("Wax", "Waa", "ba"), "lstm": ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo"),
+             "simple_gru": ("Wu", "bu", "Wc", "bc"), "gru": ("Wr", "br", "Wu", "bu", "Wc", "bc")}
+
+
+def parameters(rng, kind, s):
+    """Random parameters of a `kind` cell for sizes s: hidden weights (n_a, ...), output layer."""
+    n_x, n_a, n_y = s["n_x"], s["n_a"], s["n_y"]
+    shapes = {"Wax": (n_a, n_x), "Waa": (n_a, n_a), "ba": (n_a, 1)} if kind == "rnn" else {
+        key: (n_a, n_a + n_x) if key[0] == "W" else (n_a, 1) for key in GATE_KEYS[kind]}
+    out = ("Wya", "by") if kind == "rnn" else ("Wy", "by")
+    shapes.update({out[0]: (n_y, n_a), out[1]: (n_y, 1)})
+    return {key: rng.normal(0, 0.6, shape) for key, shape in shapes.items()}
+
+
+def sequence(rng, s):
+    return rng.normal(0, 1, (s["n_x"], s["m"], s["T_x"]))
+
+
+def state(rng, s):
+    return rng.normal(0, 0.8, (s["n_a"], s["m"]))
+
+
+def step_input(rng, s):
+    return rng.normal(0, 1, (s["n_x"], s["m"]))
+
+
+def zeroed(args, *keys, parameters_at=-1):
+    """args with the named parameters set to zero (term isolation)."""
+    params = args[parameters_at]
+    for key in keys:
+        params[key] = np.zeros_like(params[key])
+    return args
+
+
+# ----------------------------------------------------------------------------- forward specs
+
+def rnn_cell_args(rng, s):
+    return step_input(rng, s), state(rng, s), parameters(rng, "rnn", s)
+
+
+def lstm_cell_args(rng, s):
+    return step_input(rng, s), state(rng, s), state(rng, s), parameters(rng, "lstm", s)
+
+
+def simple_gru_cell_args(rng, s):
+    return step_input(rng, s), state(rng, s), parameters(rng, "simple_gru", s)
+
+
+def gru_cell_args(rng, s):
+    return step_input(rng, s), state(rng, s), parameters(rng, "gru", s)
+
+
+def rnn_args(rng, s):
+    return sequence(rng, s), state(rng, s), parameters(rng, "rnn", s)
+
+
+def lstm_args(rng, s):
+    return sequence(rng, s), state(rng, s), parameters(rng, "lstm", s)
+
+
+RNN_TERMS = [
+    ("Wax xt", "a_next = tanh(Waa a_prev + Wax xt + ba): check the Wax xt term.",
+     lambda args: zeroed(args, "Waa", "ba")),
+    ("Waa a_prev", "check the Waa a_prev term (a_prev, not a_next or xt).",
+     lambda args: zeroed(args, "Wax", "ba")),
+    ("ba", "does a_next include the bias ba?", lambda args: zeroed(args, "Wax", "Waa")),
+    ("the output layer's bias by", "yt_pred = softmax(Wya a_next + by), softmax over axis 0.",
+     lambda args: zeroed(args, "Wya")),
+]
+GATE_HINT = "every gate is σ(W [a_prev; xt] + b), with a_prev stacked above xt (np.concatenate axis 0)."
+LSTM_INTERMEDIATES = [(4, "ft, the forget gate", GATE_HINT), (5, "it, the update gate", GATE_HINT),
+                      (6, "cct, the candidate", "cct = tanh(Wc [a_prev; xt] + bc)."),
+                      (7, "ot, the output gate", GATE_HINT),
+                      (1, "c_next", "c_next = ft * c_prev + it * cct (element-wise).")]
+GRU_INTERMEDIATES = [(3, "rt, the reset gate", GATE_HINT), (4, "ut, the update gate", GATE_HINT),
+                     (5, "cct, the candidate", "cct = tanh(Wc [rt * a_prev; xt] + bc).")]
+
+FORWARD_SPECS = [
+    Spec("rnn_cell_forward", 10, CELL_DIMS, ("a_next", "yt_pred", "cache"), rnn_cell_args,
+         cache_labels=("a_next", "a_prev", "xt", "parameters"), terms=RNN_TERMS),
+    Spec("rnn_forward", 10, SEQUENCE_DIMS, ("a", "y_pred", "caches"), rnn_args,
+         cache_labels=("list of step caches", "x")),
+    Spec("lstm_cell_forward", 15, CELL_DIMS, ("a_next", "c_next", "yt_pred", "cache"), lstm_cell_args,
+         cache_labels=("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters"),
+         intermediates=LSTM_INTERMEDIATES),
+    Spec("lstm_forward", 10, SEQUENCE_DIMS, ("a", "y", "c", "caches"), lstm_args,
+         cache_labels=("list of step caches", "x")),
+    Spec("simple_gru_cell_forward", 5, CELL_DIMS, ("a_next", "yt_pred", "cache"), simple_gru_cell_args,
+         cache_labels=("a_next", "a_prev", "xt", "ut", "cct", "parameters"),
+         intermediates=[(3, "ut, the update gate", GATE_HINT),
+                        (4, "cct, the candidate", "cct = tanh(Wc [a_prev; xt] + bc).")], bonus=True),
+    Spec("gru_cell_forward", 5, CELL_DIMS, ("a_next", "yt_pred", "cache"), gru_cell_args,
+         cache_labels=("a_next", "a_prev", "xt", "rt", "ut", "cct", "parameters"),
+         intermediates=GRU_INTERMEDIATES, bonus=True),
+]
+
+
+# ---------------------------------------------------------------------------- backward specs
+
+def cell_problem(forward, make_args, upstream_from_cache=False):
+    """Backward problem of a cell: upstream gradient(s), cache from the oracle's forward, and
+    loss = sum(da_next * a_next) (+ sum(dc_next * c_next) for the LSTM)."""
+    def make(rng, s):
+        args = make_args(rng, s)
+        *inputs, params = args
+        has_cell_state = len(inputs) == 3
+        da_next, dc_next = state(rng, s), state(rng, s)
+        out = forward(*args)
+        cache = out[-1]
+
+        def loss():
+            a_next, c_next = forward(*inputs, params)[:2]
+            return np.sum(da_next * a_next) + (np.sum(dc_next * c_next) if has_cell_state else 0.0)
+
+        names = ("dxt", "da_prev", "dc_prev")[:len(inputs)]
+        wrt = dict(zip(names, inputs))
+        wrt.update({"d" + key: params[key] for key in params if key not in ("Wya", "Wy", "by")})
+        upstream = (da_next, dc_next) if has_cell_state else (da_next,)
+        return Problem(upstream + (cache,), wrt, loss)
+    return make
+
+
+def sequence_problem(forward, make_args):
+    """Backward problem of a sequence: da over every step, caches from the oracle's forward,
+    loss = sum(da * a)."""
+    def make(rng, s):
+        x, a0, params = make_args(rng, s)
+        da = rng.normal(0, 1, (s["n_a"], s["m"], s["T_x"]))
+        caches = forward(x, a0, params)[-1]
+        wrt = {"dx": x, "da0": a0}
+        wrt.update({"d" + key: params[key] for key in params if key not in ("Wya", "Wy", "by")})
+        return Problem((da, caches), wrt, lambda: np.sum(da * forward(x, a0, params)[0]))
+    return make
+
+
+BACKWARD_SPECS = [
+    Spec("rnn_cell_backward", 10, CELL_DIMS, ("dxt", "da_prev", "dWax", "dWaa", "dba"),
+         make_problem=cell_problem(oracle.rnn_cell_forward, rnn_cell_args)),
+    Spec("rnn_backward", 15, SEQUENCE_DIMS, ("dx", "da0", "dWax", "dWaa", "dba"),
+         make_problem=sequence_problem(oracle.rnn_forward, rnn_args)),
+    Spec("lstm_cell_backward", 15, CELL_DIMS,
+         ("dxt", "da_prev", "dc_prev", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"),
+         make_problem=cell_problem(oracle.lstm_cell_forward, lstm_cell_args)),
+    Spec("lstm_backward", 15, SEQUENCE_DIMS,
+         ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"),
+         make_problem=sequence_problem(oracle.lstm_forward, lstm_args)),
+    Spec("simple_gru_cell_backward", 5, CELL_DIMS, ("dxt", "da_prev", "dWu", "dbu", "dWc", "dbc"),
+         make_problem=cell_problem(oracle.simple_gru_cell_forward, simple_gru_cell_args), bonus=True),
+    Spec("gru_cell_backward", 5, CELL_DIMS,
+         ("dxt", "da_prev", "dWr", "dbr", "dWu", "dbu", "dWc", "dbc"),
+         make_problem=cell_problem(oracle.gru_cell_forward, gru_cell_args), bonus=True),
+]
+
+GRADERS = [forward_grader(ASSIGNMENT, oracle, spec) for spec in FORWARD_SPECS] + \
+          [backward_grader(ASSIGNMENT, oracle, spec) for spec in BACKWARD_SPECS]
