@@ -29,14 +29,14 @@ def derived_rng(seed, *labels):
     return np.random.default_rng([seed, *keys])
 
 
-def problem_sizes(rng, dims, low=2, high=6):
+def problem_sizes(rng, dims, low=2):
     """Sizes to test a function on: dicts mapping each name in `dims` to a size.
 
     Order: one with distinct sizes (so transposed shapes show), every dim 1 at once, each dim
     alone at 1, then another random one. Distinct sizes come first: structure checks use it.
     """
     def random_sizes():
-        values = rng.choice(np.arange(low, high + len(dims) + 1), size=len(dims), replace=False)
+        values = rng.choice(np.arange(low, low + len(dims) + 2), size=len(dims), replace=False)
         return dict(zip(dims, (int(v) for v in values)))
 
     sizes = [random_sizes(), dict.fromkeys(dims, 1)]

@@ -5,6 +5,6 @@ cell functions) resolve to the reference here, and to the student's namespace in
 """
 import numpy as np
 
-from ..oracle.rnn_step_by_step import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
+from ...oracle.rnn_step_by_step import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
                                        rnn_cell_backward, rnn_cell_forward, sigmoid, softmax)
 from .. import correct, wrong
