@@ -61,7 +61,7 @@ def known_mistake(assignment, function, args, actual):
     from ..catalogue import wrong_entries
     for entry in wrong_entries(assignment, function):
         try:
-            theirs = entry.function(*copy.deepcopy(args))
+            theirs = entry.implementation(*copy.deepcopy(args))
         except Exception:
             continue
         if matches(actual, theirs):
