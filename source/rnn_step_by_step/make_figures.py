@@ -112,12 +112,12 @@ def figure_tensor_shapes():
         ox, oy = 1.0 + 1.15 * t, 0.6 + 0.45 * t
         for i in range(n_x):
             for j in range(m):
-                highlight = (t == 1 and j == 2)
+                highlight = (t == 0 and j == 2)
                 fc = LIGHT_ORANGE if highlight else (LIGHT_BLUE if t % 2 == 0 else "#EAF0F8")
                 ax.add_patch(Rectangle((ox + j * cell, oy + (n_x - 1 - i) * cell), cell, cell,
                                        fc=fc, ec=BLUE if not highlight else ORANGE, lw=1.0,
                                        zorder=10 - t))
-        label(ax, ox + m * cell / 2, oy + n_x * cell + 0.22 if t == T - 1 else oy - 0.25,
+        label(ax, ox + 0.45, oy + n_x * cell + 0.2,
               f"$t={t + 1}$" if t < T - 1 else r"$t=T_x$", fontsize=10, color=BLUE,
               zorder=20)
     # Dimension annotations for the front slice.
@@ -454,8 +454,8 @@ def figure_bidirectional_deep():
             arrow(ax, (x + 0.72, 2.0), (xs[k + 1] - 0.72, 2.0), color=BLUE)
             arrow(ax, (xs[k + 1] - 0.72, 3.6), (x + 0.72, 3.6), color=ORANGE)
     ax.set_title("bidirectional RNN: one pass forward, one pass backward in time", fontsize=11)
-    label(ax, 5.25, 6.75, r"$\hat{y}^{\langle t\rangle} = g(W_y[\overrightarrow{a}^{\langle t\rangle};"
-          r"\overleftarrow{a}^{\langle t\rangle}] + b_y)$", fontsize=11)
+    label(ax, 5.25, 6.75, r"at every step $t$:  $\hat{y} = g(W_y\,[\,\overrightarrow{a}\,;\,"
+          r"\overleftarrow{a}\,] + b_y)$", fontsize=11)
 
     # Deep RNN
     ax = axes[1]

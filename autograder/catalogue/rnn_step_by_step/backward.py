@@ -376,3 +376,595 @@ def rnn_backward__averaged_over_time(da, caches):
         dba += gradients["dba"]
     da0 = da_prevt
     return {"dx": dx, "da0": da0, "dWax": dWax / T_x, "dWaa": dWaa / T_x, "dba": dba / T_x}
+
+
+# =========================================================================== lstm_cell_backward
+
+@correct("Course style: one variable per gate, separate a_prev and xt blocks of each weight matrix.")
+def lstm_cell_backward__weight_blocks(da_next, dc_next, cache):
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    n_a, m = a_next.shape
+    dtanh_c = ot * (1 - np.tanh(c_next) ** 2) * da_next
+    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
+    dcct = (dc_next * it + dtanh_c * it) * (1 - cct ** 2)
+    dit = (dc_next * cct + dtanh_c * cct) * it * (1 - it)
+    dft = (dc_next * c_prev + dtanh_c * c_prev) * ft * (1 - ft)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dWf = np.dot(dft, concat.T)
+    dWi = np.dot(dit, concat.T)
+    dWc = np.dot(dcct, concat.T)
+    dWo = np.dot(dot, concat.T)
+    dbf = np.sum(dft, axis=1, keepdims=True)
+    dbi = np.sum(dit, axis=1, keepdims=True)
+    dbc = np.sum(dcct, axis=1, keepdims=True)
+    dbo = np.sum(dot, axis=1, keepdims=True)
+    Wf, Wi, Wc, Wo = parameters["Wf"], parameters["Wi"], parameters["Wc"], parameters["Wo"]
+    da_prev = (np.dot(Wf[:, :n_a].T, dft) + np.dot(Wi[:, :n_a].T, dit)
+               + np.dot(Wc[:, :n_a].T, dcct) + np.dot(Wo[:, :n_a].T, dot))
+    dc_prev = dc_next * ft + dtanh_c * ft
+    dxt = (np.dot(Wf[:, n_a:].T, dft) + np.dot(Wi[:, n_a:].T, dit)
+           + np.dot(Wc[:, n_a:].T, dcct) + np.dot(Wo[:, n_a:].T, dot))
+    return {"dxt": dxt, "da_prev": da_prev, "dc_prev": dc_prev, "dWf": dWf, "dbf": dbf, "dWi": dWi,
+            "dbi": dbi, "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@correct("The four gates stacked with np.vstack: one product for dconcat, one for all weight gradients.")
+def lstm_cell_backward__stacked_gates(da_next, dc_next, cache):
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    n_a = a_prev.shape[0]
+    tanh_c = np.tanh(c_next)
+    dc = dc_next + da_next * ot * (1 - tanh_c ** 2)
+    dZ = np.vstack([dc * c_prev * ft * (1 - ft), dc * cct * it * (1 - it),
+                    dc * it * (1 - cct ** 2), da_next * tanh_c * ot * (1 - ot)])
+    W = np.vstack([parameters["Wf"], parameters["Wi"], parameters["Wc"], parameters["Wo"]])
+    concat = np.vstack([a_prev, xt])
+    dconcat = W.T @ dZ
+    dW = dZ @ concat.T
+    db = dZ.sum(axis=1, keepdims=True)
+    grads = {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft}
+    for k, gate in enumerate("fico"):
+        grads["dW" + gate] = dW[k * n_a:(k + 1) * n_a]
+        grads["db" + gate] = db[k * n_a:(k + 1) * n_a]
+    return grads
+
+
+@correct("np.einsum, with a loop over the gates.")
+def lstm_cell_backward__einsum(da_next, dc_next, cache):
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    n_a = a_prev.shape[0]
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    dz = {"f": dc * c_prev * ft * (1 - ft), "i": dc * cct * it * (1 - it),
+          "c": dc * it * (1 - cct ** 2), "o": da_next * np.tanh(c_next) * ot * (1 - ot)}
+    concat = np.concatenate([a_prev, xt])
+    dconcat = np.zeros(concat.shape)
+    grads = {"dc_prev": dc * ft}
+    for gate in dz:
+        dconcat += np.einsum("ji,jk->ik", parameters["W" + gate], dz[gate])
+        grads["dW" + gate] = np.einsum("ik,jk->ij", dz[gate], concat)
+        grads["db" + gate] = np.einsum("ik->i", dz[gate])[:, np.newaxis]
+    grads["da_prev"] = dconcat[:n_a]
+    grads["dxt"] = dconcat[n_a:]
+    return grads
+
+
+
+@wrong("c_next = ft * c_prev + it * cct: the gradient that reaches c_prev is the total dc multiplied "
+       "by ft.")
+def lstm_cell_backward__dc_prev_missing_ft(da_next, dc_next, cache):
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    n_a, m = a_next.shape
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
+    dcct = dc * it * (1 - cct ** 2)
+    dit = dc * cct * it * (1 - it)
+    dft = dc * c_prev * ft * (1 - ft)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
+               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
+    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc,
+            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
+            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
+            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
+            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+
+
+@wrong("ot is a sigmoid: multiply da_next * tanh(c_next) by its derivative ot * (1 - ot) to get the "
+       "gradient of the output gate's pre-activation.")
+def lstm_cell_backward__dot_missing_sigmoid_derivative(da_next, dc_next, cache):
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    n_a, m = a_next.shape
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    dot = da_next * np.tanh(c_next)
+    dcct = dc * it * (1 - cct ** 2)
+    dit = dc * cct * it * (1 - it)
+    dft = dc * c_prev * ft * (1 - ft)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
+               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
+    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
+            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
+            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
+            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
+            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+
+
+@wrong("a_next = ot * tanh(c_next): the gradients through the output use the new cell state c_next, "
+       "not c_prev.")
+def lstm_cell_backward__c_prev_in_output_path(da_next, dc_next, cache):
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    n_a, m = a_next.shape
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_prev) ** 2)
+    dot = da_next * np.tanh(c_prev) * ot * (1 - ot)
+    dcct = dc * it * (1 - cct ** 2)
+    dit = dc * cct * it * (1 - it)
+    dft = dc * c_prev * ft * (1 - ft)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
+               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
+    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
+            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
+            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
+            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
+            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+
+
+@wrong("concat stacks a_prev above xt: the first n_a rows of its gradient belong to a_prev, the last "
+       "n_x to xt.")
+def lstm_cell_backward__swapped_concat_halves(da_next, dc_next, cache):
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    n_a, m = a_next.shape
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
+    dcct = dc * it * (1 - cct ** 2)
+    dit = dc * cct * it * (1 - it)
+    dft = dc * c_prev * ft * (1 - ft)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
+               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
+    return {"dxt": dconcat[:xt.shape[0]], "da_prev": dconcat[xt.shape[0]:], "dc_prev": dc * ft,
+            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
+            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
+            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
+            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+
+
+@wrong("c_next also reaches the loss through a_next = ot * tanh(c_next): add da_next * ot * (1 - "
+       "tanh(c_next)**2) to dc_next before computing the gate gradients.")
+def lstm_cell_backward__dc_missing_output_path(da_next, dc_next, cache):
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    n_a, m = a_next.shape
+    dc = dc_next
+    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
+    dcct = dc * it * (1 - cct ** 2)
+    dit = dc * cct * it * (1 - it)
+    dft = dc * c_prev * ft * (1 - ft)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
+               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
+    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
+            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
+            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
+            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
+            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+
+
+@wrong("In c_next = ft * c_prev + it * cct the forget gate multiplies c_prev: the gradient of ft is "
+       "dc * c_prev, not dc * c_next.")
+def lstm_cell_backward__dft_uses_c_next(da_next, dc_next, cache):
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    n_a, m = a_next.shape
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
+    dcct = dc * it * (1 - cct ** 2)
+    dit = dc * cct * it * (1 - it)
+    dft = dc * c_next * ft * (1 - ft)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
+               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
+    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
+            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
+            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
+            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
+            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+
+
+@wrong("The candidate cct is a tanh: the gradient of its pre-activation is dc * it times (1 - "
+       "cct**2).")
+def lstm_cell_backward__dcct_missing_tanh_derivative(da_next, dc_next, cache):
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    n_a, m = a_next.shape
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
+    dcct = dc * it
+    dit = dc * cct * it * (1 - it)
+    dft = dc * c_prev * ft * (1 - ft)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
+               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
+    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
+            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
+            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
+            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
+            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+
+
+@wrong("ft, it and ot are sigmoids: their derivative is g * (1 - g); 1 - g**2 is the derivative of "
+       "tanh, only right for the candidate.")
+def lstm_cell_backward__tanh_derivative_for_sigmoid_gates(da_next, dc_next, cache):
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    n_a, m = a_next.shape
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    dot = da_next * np.tanh(c_next) * (1 - ot ** 2)
+    dcct = dc * it * (1 - cct ** 2)
+    dit = dc * cct * (1 - it ** 2)
+    dft = dc * c_prev * (1 - ft ** 2)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
+               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
+    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
+            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
+            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
+            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
+            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+
+
+# ================================================================================ lstm_backward
+
+@correct("Course style: every gradient initialised from the shapes, reversed(range(T_x)).")
+def lstm_backward__course_style(da, caches):
+    (caches, x) = caches
+    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    dWf = np.zeros((n_a, n_a + n_x))
+    dWi = np.zeros((n_a, n_a + n_x))
+    dWc = np.zeros((n_a, n_a + n_x))
+    dWo = np.zeros((n_a, n_a + n_x))
+    dbf = np.zeros((n_a, 1))
+    dbi = np.zeros((n_a, 1))
+    dbc = np.zeros((n_a, 1))
+    dbo = np.zeros((n_a, 1))
+    for t in reversed(range(T_x)):
+        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        dWf += gradients["dWf"]
+        dWi += gradients["dWi"]
+        dWc += gradients["dWc"]
+        dWo += gradients["dWo"]
+        dbf += gradients["dbf"]
+        dbi += gradients["dbi"]
+        dbc += gradients["dbc"]
+        dbo += gradients["dbo"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
+            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@correct("Gradients kept in a dict and accumulated in a loop over its keys; range counting down.")
+def lstm_backward__dict_of_gradients(da, caches):
+    step_caches, x = caches
+    parameters = step_caches[0][-1]
+    grads = {}
+    for gate in ("f", "i", "c", "o"):
+        grads["dW" + gate] = np.zeros_like(parameters["W" + gate])
+        grads["db" + gate] = np.zeros_like(parameters["b" + gate])
+    dx = np.zeros_like(x)
+    da_prev = np.zeros_like(da[:, :, 0])
+    dc_prev = np.zeros_like(da[:, :, 0])
+    for t in range(x.shape[2] - 1, -1, -1):
+        step = lstm_cell_backward(da[:, :, t] + da_prev, dc_prev, step_caches[t])
+        dx[:, :, t] = step["dxt"]
+        da_prev, dc_prev = step["da_prev"], step["dc_prev"]
+        for key in grads:
+            grads[key] += step[key]
+    return {"dx": dx, "da0": da_prev, **grads}
+
+
+@correct("Keeps every step's gradients in a list, then stacks dx and sums the weight gradients.")
+def lstm_backward__collect_then_sum(da, caches):
+    step_caches, x = caches
+    T_x = x.shape[2]
+    steps = []
+    da_carry = np.zeros(da.shape[:2])
+    dc_carry = np.zeros(da.shape[:2])
+    for t in reversed(range(T_x)):
+        step = lstm_cell_backward(da[:, :, t] + da_carry, dc_carry, step_caches[t])
+        da_carry, dc_carry = step["da_prev"], step["dc_prev"]
+        steps.insert(0, step)
+    result = {"dx": np.stack([step["dxt"] for step in steps], axis=-1), "da0": da_carry}
+    for key in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"):
+        result[key] = np.sum([step[key] for step in steps], axis=0)
+    return result
+
+
+@wrong("The cell state carries gradient back through time too: pass the dc_prev returned by step t+1 "
+       "as dc_next of step t (zeros only before the last step).")
+def lstm_backward__dc_next_zero_every_step(da, caches):
+    (caches, x) = caches
+    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    dWf = np.zeros((n_a, n_a + n_x))
+    dWi = np.zeros((n_a, n_a + n_x))
+    dWc = np.zeros((n_a, n_a + n_x))
+    dWo = np.zeros((n_a, n_a + n_x))
+    dbf = np.zeros((n_a, 1))
+    dbi = np.zeros((n_a, 1))
+    dbc = np.zeros((n_a, 1))
+    dbo = np.zeros((n_a, 1))
+    for t in reversed(range(T_x)):
+        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, np.zeros((n_a, m)), caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        dWf += gradients["dWf"]
+        dWi += gradients["dWi"]
+        dWc += gradients["dWc"]
+        dWo += gradients["dWo"]
+        dbf += gradients["dbf"]
+        dbi += gradients["dbi"]
+        dbc += gradients["dbc"]
+        dbo += gradients["dbo"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
+            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@wrong("a<t> also feeds step t+1: add the da_prev returned by step t+1 to da[:, :, t] before calling "
+       "lstm_cell_backward.")
+def lstm_backward__ignores_carried_da(da, caches):
+    (caches, x) = caches
+    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    dWf = np.zeros((n_a, n_a + n_x))
+    dWi = np.zeros((n_a, n_a + n_x))
+    dWc = np.zeros((n_a, n_a + n_x))
+    dWo = np.zeros((n_a, n_a + n_x))
+    dbf = np.zeros((n_a, 1))
+    dbi = np.zeros((n_a, 1))
+    dbc = np.zeros((n_a, 1))
+    dbo = np.zeros((n_a, 1))
+    for t in reversed(range(T_x)):
+        gradients = lstm_cell_backward(da[:, :, t], dc_prevt, caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        dWf += gradients["dWf"]
+        dWi += gradients["dWi"]
+        dWc += gradients["dWc"]
+        dWo += gradients["dWo"]
+        dbf += gradients["dbf"]
+        dbi += gradients["dbi"]
+        dbc += gradients["dbc"]
+        dbo += gradients["dbo"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
+            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@wrong("Every hidden state a<t> receives its own gradient from the loss: at step t, pass da[:, :, t] "
+       "+ the gradient carried back from step t+1, not only the carried gradient.")
+def lstm_backward__only_last_step_upstream(da, caches):
+    (caches, x) = caches
+    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = da[:, :, T_x - 1]
+    dc_prevt = np.zeros((n_a, m))
+    dWf = np.zeros((n_a, n_a + n_x))
+    dWi = np.zeros((n_a, n_a + n_x))
+    dWc = np.zeros((n_a, n_a + n_x))
+    dWo = np.zeros((n_a, n_a + n_x))
+    dbf = np.zeros((n_a, 1))
+    dbi = np.zeros((n_a, 1))
+    dbc = np.zeros((n_a, 1))
+    dbo = np.zeros((n_a, 1))
+    for t in reversed(range(T_x)):
+        gradients = lstm_cell_backward(da_prevt, dc_prevt, caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        dWf += gradients["dWf"]
+        dWi += gradients["dWi"]
+        dWc += gradients["dWc"]
+        dWo += gradients["dWo"]
+        dbf += gradients["dbf"]
+        dbi += gradients["dbi"]
+        dbc += gradients["dbc"]
+        dbo += gradients["dbo"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
+            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@wrong("The gates' weights are shared by every time step: accumulate the dW and db gradients with += "
+       "instead of overwriting them (yours keep only the last step processed).")
+def lstm_backward__overwrites_weight_gradients(da, caches):
+    (caches, x) = caches
+    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    dWf = np.zeros((n_a, n_a + n_x))
+    dWi = np.zeros((n_a, n_a + n_x))
+    dWc = np.zeros((n_a, n_a + n_x))
+    dWo = np.zeros((n_a, n_a + n_x))
+    dbf = np.zeros((n_a, 1))
+    dbi = np.zeros((n_a, 1))
+    dbc = np.zeros((n_a, 1))
+    dbo = np.zeros((n_a, 1))
+    for t in reversed(range(T_x)):
+        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        dWf = gradients["dWf"]
+        dWi = gradients["dWi"]
+        dWc = gradients["dWc"]
+        dWo = gradients["dWo"]
+        dbf = gradients["dbf"]
+        dbi = gradients["dbi"]
+        dbc = gradients["dbc"]
+        dbo = gradients["dbo"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
+            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@wrong("Back-propagation through time starts at the last step: loop over reversed(range(T_x)), so "
+       "the gradients you carry into step t come from step t+1.")
+def lstm_backward__forward_in_time(da, caches):
+    (caches, x) = caches
+    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    dWf = np.zeros((n_a, n_a + n_x))
+    dWi = np.zeros((n_a, n_a + n_x))
+    dWc = np.zeros((n_a, n_a + n_x))
+    dWo = np.zeros((n_a, n_a + n_x))
+    dbf = np.zeros((n_a, 1))
+    dbi = np.zeros((n_a, 1))
+    dbc = np.zeros((n_a, 1))
+    dbo = np.zeros((n_a, 1))
+    for t in range(T_x):
+        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        dWf += gradients["dWf"]
+        dWi += gradients["dWi"]
+        dWc += gradients["dWc"]
+        dWo += gradients["dWo"]
+        dbf += gradients["dbf"]
+        dbi += gradients["dbi"]
+        dbc += gradients["dbc"]
+        dbo += gradients["dbo"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
+            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@wrong("da[:, :, t] is the gradient of the hidden state a<t>: add it to da_next (the first "
+       "argument), not to dc_next.")
+def lstm_backward__upstream_added_to_dc(da, caches):
+    (caches, x) = caches
+    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    dWf = np.zeros((n_a, n_a + n_x))
+    dWi = np.zeros((n_a, n_a + n_x))
+    dWc = np.zeros((n_a, n_a + n_x))
+    dWo = np.zeros((n_a, n_a + n_x))
+    dbf = np.zeros((n_a, 1))
+    dbi = np.zeros((n_a, 1))
+    dbc = np.zeros((n_a, 1))
+    dbo = np.zeros((n_a, 1))
+    for t in reversed(range(T_x)):
+        gradients = lstm_cell_backward(da_prevt, dc_prevt + da[:, :, t], caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        dWf += gradients["dWf"]
+        dWi += gradients["dWi"]
+        dWc += gradients["dWc"]
+        dWo += gradients["dWo"]
+        dbf += gradients["dbf"]
+        dbi += gradients["dbi"]
+        dbc += gradients["dbc"]
+        dbo += gradients["dbo"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
+            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@wrong("lstm_cell_backward takes (da_next, dc_next, cache) in this order: the hidden-state gradient "
+       "comes first, then the cell-state one.")
+def lstm_backward__da_and_dc_swapped_in_call(da, caches):
+    (caches, x) = caches
+    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    dWf = np.zeros((n_a, n_a + n_x))
+    dWi = np.zeros((n_a, n_a + n_x))
+    dWc = np.zeros((n_a, n_a + n_x))
+    dWo = np.zeros((n_a, n_a + n_x))
+    dbf = np.zeros((n_a, 1))
+    dbi = np.zeros((n_a, 1))
+    dbc = np.zeros((n_a, 1))
+    dbo = np.zeros((n_a, 1))
+    for t in reversed(range(T_x)):
+        gradients = lstm_cell_backward(dc_prevt, da[:, :, t] + da_prevt, caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        dWf += gradients["dWf"]
+        dWi += gradients["dWi"]
+        dWc += gradients["dWc"]
+        dWo += gradients["dWo"]
+        dbf += gradients["dbf"]
+        dbi += gradients["dbi"]
+        dbc += gradients["dbc"]
+        dbo += gradients["dbo"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
+            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@wrong("The loop must also go back through step 0 (the first cell, whose input is a0): "
+       "reversed(range(T_x)) ends at t = 0, and that step's da_prev is da0.")
+def lstm_backward__skips_step_zero(da, caches):
+    (caches, x) = caches
+    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
+    n_a, m, T_x = da.shape
+    n_x, m = x1.shape
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    dWf = np.zeros((n_a, n_a + n_x))
+    dWi = np.zeros((n_a, n_a + n_x))
+    dWc = np.zeros((n_a, n_a + n_x))
+    dWo = np.zeros((n_a, n_a + n_x))
+    dbf = np.zeros((n_a, 1))
+    dbi = np.zeros((n_a, 1))
+    dbc = np.zeros((n_a, 1))
+    dbo = np.zeros((n_a, 1))
+    for t in range(T_x - 1, 0, -1):
+        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        dWf += gradients["dWf"]
+        dWi += gradients["dWi"]
+        dWc += gradients["dWc"]
+        dWo += gradients["dWo"]
+        dbf += gradients["dbf"]
+        dbi += gradients["dbi"]
+        dbc += gradients["dbc"]
+        dbo += gradients["dbo"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
+            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}

@@ -200,15 +200,14 @@ def rnn_forward__while_loop(x, a0, parameters):
 
 # ----------------------------------------------------------------------- lstm_cell_forward
 
-def _gates(concat, p):
-    return (sigmoid(p["Wf"] @ concat + p["bf"]), sigmoid(p["Wi"] @ concat + p["bi"]),
-            np.tanh(p["Wc"] @ concat + p["bc"]), sigmoid(p["Wo"] @ concat + p["bo"]))
-
-
 @wrong("Stack a_prev above xt: concat = [a_prev; xt]; the weights expect that order.")
 def lstm_cell_forward__concat_order(xt, a_prev, c_prev, parameters):
     p = parameters
-    ft, it, cct, ot = _gates(np.concatenate([xt, a_prev], axis=0), p)
+    concat = np.concatenate([xt, a_prev], axis=0)
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])
+    it = sigmoid(p["Wi"] @ concat + p["bi"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"])
+    ot = sigmoid(p["Wo"] @ concat + p["bo"])
     c_next = ft * c_prev + it * cct
     a_next = ot * np.tanh(c_next)
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])
@@ -219,8 +218,10 @@ def lstm_cell_forward__concat_order(xt, a_prev, c_prev, parameters):
 def lstm_cell_forward__candidate_sigmoid(xt, a_prev, c_prev, parameters):
     p = parameters
     concat = np.concatenate([a_prev, xt], axis=0)
-    ft, it, _, ot = _gates(concat, p)
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])
+    it = sigmoid(p["Wi"] @ concat + p["bi"])
     cct = sigmoid(p["Wc"] @ concat + p["bc"])
+    ot = sigmoid(p["Wo"] @ concat + p["bo"])
     c_next = ft * c_prev + it * cct
     a_next = ot * np.tanh(c_next)
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])
@@ -230,7 +231,11 @@ def lstm_cell_forward__candidate_sigmoid(xt, a_prev, c_prev, parameters):
 @wrong("The forget gate scales the old cell state: c_next = ft * c_prev + it * cct.")
 def lstm_cell_forward__forget_gate_on_candidate(xt, a_prev, c_prev, parameters):
     p = parameters
-    ft, it, cct, ot = _gates(np.concatenate([a_prev, xt], axis=0), p)
+    concat = np.concatenate([a_prev, xt], axis=0)
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])
+    it = sigmoid(p["Wi"] @ concat + p["bi"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"])
+    ot = sigmoid(p["Wo"] @ concat + p["bo"])
     c_next = it * c_prev + ft * cct
     a_next = ot * np.tanh(c_next)
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])
@@ -240,7 +245,11 @@ def lstm_cell_forward__forget_gate_on_candidate(xt, a_prev, c_prev, parameters):
 @wrong("The output squashes the cell state first: a_next = ot * tanh(c_next).")
 def lstm_cell_forward__no_tanh_on_cell(xt, a_prev, c_prev, parameters):
     p = parameters
-    ft, it, cct, ot = _gates(np.concatenate([a_prev, xt], axis=0), p)
+    concat = np.concatenate([a_prev, xt], axis=0)
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])
+    it = sigmoid(p["Wi"] @ concat + p["bi"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"])
+    ot = sigmoid(p["Wo"] @ concat + p["bo"])
     c_next = ft * c_prev + it * cct
     a_next = ot * c_next
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])
@@ -251,7 +260,9 @@ def lstm_cell_forward__no_tanh_on_cell(xt, a_prev, c_prev, parameters):
 def lstm_cell_forward__output_gate_bias_missing(xt, a_prev, c_prev, parameters):
     p = parameters
     concat = np.concatenate([a_prev, xt], axis=0)
-    ft, it, cct, _ = _gates(concat, p)
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])
+    it = sigmoid(p["Wi"] @ concat + p["bi"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"])
     ot = sigmoid(p["Wo"] @ concat)
     c_next = ft * c_prev + it * cct
     a_next = ot * np.tanh(c_next)
@@ -263,8 +274,10 @@ def lstm_cell_forward__output_gate_bias_missing(xt, a_prev, c_prev, parameters):
 def lstm_cell_forward__update_gate_reuses_forget_weights(xt, a_prev, c_prev, parameters):
     p = parameters
     concat = np.concatenate([a_prev, xt], axis=0)
-    ft, _, cct, ot = _gates(concat, p)
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])
     it = sigmoid(p["Wf"] @ concat + p["bf"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"])
+    ot = sigmoid(p["Wo"] @ concat + p["bo"])
     c_next = ft * c_prev + it * cct
     a_next = ot * np.tanh(c_next)
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])
@@ -274,7 +287,11 @@ def lstm_cell_forward__update_gate_reuses_forget_weights(xt, a_prev, c_prev, par
 @wrong("The cache order is (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).")
 def lstm_cell_forward__cache_gate_order(xt, a_prev, c_prev, parameters):
     p = parameters
-    ft, it, cct, ot = _gates(np.concatenate([a_prev, xt], axis=0), p)
+    concat = np.concatenate([a_prev, xt], axis=0)
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])
+    it = sigmoid(p["Wi"] @ concat + p["bi"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"])
+    ot = sigmoid(p["Wo"] @ concat + p["bo"])
     c_next = ft * c_prev + it * cct
     a_next = ot * np.tanh(c_next)
     yt_pred = softmax(p["Wy"] @ a_next + p["by"])
@@ -313,15 +330,11 @@ def lstm_cell_forward__stacked_gates(xt, a_prev, c_prev, parameters):
 
 # ---------------------------------------------------------------------------- lstm_forward
 
-def _lstm_arrays(x, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    return np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
-
-
 @wrong("The cell state starts at zero; a0 is the initial hidden state only.")
 def lstm_forward__cell_state_starts_at_a0(x, a0, parameters):
-    a, y, c = _lstm_arrays(x, parameters)
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
     caches, a_next, c_next = [], a0, a0
     for t in range(x.shape[2]):
         a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
@@ -332,7 +345,9 @@ def lstm_forward__cell_state_starts_at_a0(x, a0, parameters):
 
 @wrong("Carry the cell state too: the c_prev of step t+1 is the c_next of step t.")
 def lstm_forward__cell_state_not_carried(x, a0, parameters):
-    a, y, c = _lstm_arrays(x, parameters)
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
     caches, a_next, c0 = [], a0, np.zeros_like(a0)
     for t in range(x.shape[2]):
         a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c0, parameters)
@@ -343,7 +358,9 @@ def lstm_forward__cell_state_not_carried(x, a0, parameters):
 
 @wrong("lstm_forward returns a, y, c, caches, in this order.")
 def lstm_forward__returns_c_before_y(x, a0, parameters):
-    a, y, c = _lstm_arrays(x, parameters)
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
     caches, a_next, c_next = [], a0, np.zeros_like(a0)
     for t in range(x.shape[2]):
         a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
@@ -354,7 +371,9 @@ def lstm_forward__returns_c_before_y(x, a0, parameters):
 
 @wrong("c[:, :, t] is the cell state after step t; store c_next, not the hidden state.")
 def lstm_forward__stores_hidden_state_as_cell(x, a0, parameters):
-    a, y, c = _lstm_arrays(x, parameters)
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
     caches, a_next, c_next = [], a0, np.zeros_like(a0)
     for t in range(x.shape[2]):
         a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
@@ -365,7 +384,9 @@ def lstm_forward__stores_hidden_state_as_cell(x, a0, parameters):
 
 @wrong("Keep the hidden state a_next between steps; a0 is only the state before step 0.")
 def lstm_forward__hidden_state_reset(x, a0, parameters):
-    a, y, c = _lstm_arrays(x, parameters)
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
     caches, c_next = [], np.zeros_like(a0)
     for t in range(x.shape[2]):
         a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a0, c_next, parameters)
@@ -376,7 +397,9 @@ def lstm_forward__hidden_state_reset(x, a0, parameters):
 
 @wrong("Append the cache of every step to the list, in time order.")
 def lstm_forward__caches_reversed(x, a0, parameters):
-    a, y, c = _lstm_arrays(x, parameters)
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
     caches, a_next, c_next = [], a0, np.zeros_like(a0)
     for t in range(x.shape[2]):
         a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
