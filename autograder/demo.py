@@ -1,0 +1,75 @@
+"""`make demo`: generate the release, build sample submissions, autograde them with nbgrader on
+the SQLite gradebook, write feedback, and print a grade table per student and function.
+
+Run from the course directory: python -m autograder.demo
+"""
+import argparse
+import shutil
+from pathlib import Path
+
+from .catalogue import entries
+from .course import ASSIGNMENTS, grade_table, nbgrader, solutions, write_submission
+
+# Sample students: each starts from the reference solution and makes the listed mistakes
+# (catalogue entries, by "function__slug"); "untouched" submits the release as it came.
+BUGGY_STUDENTS = {
+    "rnn_step_by_step": {
+        "ada_forgot_bias": ["rnn_cell_forward__no_bias"],
+        "ben_concat_order": ["lstm_cell_forward__concat_order", "lstm_forward__cell_state_starts_at_a0"],
+        "cleo_state_not_carried": ["rnn_forward__state_not_carried"],
+    },
+}
+
+
+def build_submissions(root, assignment):
+    reference = solutions(assignment, root)
+    catalogue = {f"{e.function}__{e.slug}": e for e in entries(assignment)}
+    write_submission(root, "reference", assignment, reference)
+    write_submission(root, "untouched", assignment, {})
+    for student, mistakes in BUGGY_STUDENTS.get(assignment, {}).items():
+        answers = dict(reference)
+        for key in mistakes:
+            answers[catalogue[key].function] = catalogue[key].source
+        write_submission(root, student, assignment, answers)
+
+
+def format_table(assignment, table, bonus):
+    functions = [f for f in next(iter(table.values()))]
+    core = [f for f in functions if f not in bonus]
+    header = ["student"] + core + ["core"] + ([f"{f} (bonus)" for f in bonus] + ["bonus"] if bonus else [])
+    rows = []
+    for student in sorted(table):
+        scores = table[student]
+        cells = [scores[f] or 0.0 for f in core]
+        row = [student] + [f"{s:g}" for s in cells] + [f"{sum(cells):g}"]
+        if bonus:
+            extra = [scores[f] or 0.0 for f in bonus]
+            row += [f"{s:g}" for s in extra] + [f"{sum(extra):g}"]
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    lines = [f"== {assignment} =="]
+    lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+              for r in [header] + rows]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", default=".", help="course directory (default: here)")
+    root = Path(parser.parse_args(argv).root).resolve()
+    for folder in ("submitted", "autograded", "feedback"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    (root / "gradebook.db").unlink(missing_ok=True)
+    for assignment in ASSIGNMENTS:
+        print(f"generating release/{assignment} ...", flush=True)
+        nbgrader(root, "generate_assignment", assignment, "--force")
+        build_submissions(root, assignment)
+        print(f"autograding {assignment} ...", flush=True)
+        nbgrader(root, "autograde", assignment, "--force")
+        nbgrader(root, "generate_feedback", assignment, "--force")
+        print(format_table(assignment, *grade_table(root, assignment)))
+    print(f"\nFeedback (hidden test code removed): {root / 'feedback'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""nbgrader configuration of the course (this directory is the course directory)."""
+import os
+
+from nbgrader.preprocessors import CSSHTMLHeaderPreprocessor, ClearHiddenTests, GetGrades
+
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "sequence-models-rnn"
+c.CourseDirectory.root = HERE
+# The embedded default gradebook is SQLite inside the course directory; any SQLAlchemy URL
+# works (for example postgresql://user@host/gradebook) through NBGRADER_DB_URL.
+c.CourseDirectory.db_url = os.environ.get("NBGRADER_DB_URL", "sqlite:///" + os.path.join(HERE, "gradebook.db"))
+# Instructor-only files in source/ that students never receive.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "make_figures.py"]
+
+c.CourseDirectory.assignments = [
+    {"name": "rnn_step_by_step"},
+]
+
+# Time limit per cell when notebooks are executed (validation and autograding).
+c.Execute.timeout = 300
+# A student who deletes a test cell on a resubmission gets it back (and its points at stake).
+c.OverwriteCells.add_missing_cells = True
+# Feedback shows each check's report but never the hidden test code.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
