@@ -150,6 +150,14 @@ def _check_probabilities(check, y, what):
               hint=hint)
 
 
+def _check_prediction(check, yt_pred, a_next, W, b, w_name):
+    _check_close(check, yt_pred, softmax(W @ a_next + b),
+                 f"yt_pred should equal softmax({w_name} @ a_next + by), computed from the "
+                 "a_next you returned",
+                 "the prediction uses the NEW hidden state a_next, the output weights "
+                 f"{w_name} and the bias by.")
+
+
 def _snapshot(*objs):
     return copy.deepcopy(objs)
 
@@ -324,6 +332,7 @@ def _rnn_cell_forward_checks(target):
         _check_in_range(check, a_next, -1, 1, "a_next",
                         "a_next must be the output of np.tanh.", closed=True)
         _check_probabilities(check, yt_pred, "yt_pred")
+        _check_prediction(check, yt_pred, a_next, params["Wya"], params["by"], "Wya")
 
         _check_sequence(check, cache, 4, "cache",
                         "cache = (a_next, a_prev, xt, parameters).")
@@ -482,6 +491,7 @@ def _lstm_cell_forward_checks(target):
         _check_in_range(check, a_next, -1, 1, "a_next",
                         "a_next = ot * tanh(c_next) always lies in [-1, 1].", closed=True)
         _check_probabilities(check, yt_pred, "yt_pred")
+        _check_prediction(check, yt_pred, a_next, params["Wy"], params["by"], "Wy")
 
         _check_sequence(check, cache, 10, "cache", _LSTM_CACHE_HINT)
         _check_slot(check, cache, 0, a_next, "a_next", _LSTM_CACHE_HINT)
@@ -861,6 +871,7 @@ def _simple_gru_cell_forward_checks(target):
         _check_shape(check, yt_pred, (n_y, m), "yt_pred",
                      "yt_pred = softmax(Wy @ a_next + by) has shape (n_y, m).")
         _check_probabilities(check, yt_pred, "yt_pred")
+        _check_prediction(check, yt_pred, a_next, params["Wy"], params["by"], "Wy")
         _check_sequence(check, cache, 6, "cache", _SIMPLE_GRU_CACHE_HINT)
         _check_slot(check, cache, 0, a_next, "a_next", _SIMPLE_GRU_CACHE_HINT)
         _check_slot(check, cache, 1, a_prev, "a_prev", _SIMPLE_GRU_CACHE_HINT)
@@ -981,6 +992,7 @@ def _gru_cell_forward_checks(target):
         _check_shape(check, yt_pred, (n_y, m), "yt_pred",
                      "yt_pred = softmax(Wy @ a_next + by) has shape (n_y, m).")
         _check_probabilities(check, yt_pred, "yt_pred")
+        _check_prediction(check, yt_pred, a_next, params["Wy"], params["by"], "Wy")
         _check_sequence(check, cache, 7, "cache", _GRU_CACHE_HINT)
         _check_slot(check, cache, 0, a_next, "a_next", _GRU_CACHE_HINT)
         _check_slot(check, cache, 1, a_prev, "a_prev", _GRU_CACHE_HINT)

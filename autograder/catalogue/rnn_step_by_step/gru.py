@@ -8,3 +8,649 @@ import numpy as np
 from ...oracle.rnn_step_by_step import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
                                        rnn_cell_backward, rnn_cell_forward, sigmoid, softmax)
 from .. import correct, wrong
+
+
+# ====================================================================== simple_gru_cell_forward
+
+@correct("Separate a_prev and xt blocks of each weight matrix instead of a concatenation.")
+def simple_gru_cell_forward__weight_blocks(xt, a_prev, parameters):
+    n_a = a_prev.shape[0]
+    Wu, Wc = parameters["Wu"], parameters["Wc"]
+    ut = sigmoid(Wu[:, :n_a] @ a_prev + Wu[:, n_a:] @ xt + parameters["bu"])
+    cct = np.tanh(Wc[:, :n_a] @ a_prev + Wc[:, n_a:] @ xt + parameters["bc"])
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
+    return a_next, yt_pred, (a_next, a_prev, xt, ut, cct, parameters)
+
+
+@correct("np.vstack for the concatenation, and a_next written as a_prev + ut * (cct - a_prev).")
+def simple_gru_cell_forward__vstack_and_lerp(xt, a_prev, parameters):
+    concat = np.vstack([a_prev, xt])
+    ut = sigmoid(np.matmul(parameters["Wu"], concat) + parameters["bu"])
+    cct = np.tanh(np.matmul(parameters["Wc"], concat) + parameters["bc"])
+    a_next = a_prev + ut * (cct - a_prev)
+    yt_pred = softmax(np.matmul(parameters["Wy"], a_next) + parameters["by"])
+    cache = (a_next, a_prev, xt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("concat stacks a_prev above xt, np.concatenate((a_prev, xt), axis=0): the first n_a columns "
+       "of each weight matrix act on a_prev.")
+def simple_gru_cell_forward__concat_xt_first(xt, a_prev, parameters):
+    Wu = parameters["Wu"]
+    bu = parameters["bu"]
+    Wc = parameters["Wc"]
+    bc = parameters["bc"]
+    Wy = parameters["Wy"]
+    by = parameters["by"]
+    concat = np.concatenate((xt, a_prev), axis=0)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, concat) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = 1 "
+       "means \"take the candidate\" (some libraries use the opposite convention).")
+def simple_gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
+    Wu = parameters["Wu"]
+    bu = parameters["bu"]
+    Wc = parameters["Wc"]
+    bc = parameters["bc"]
+    Wy = parameters["Wy"]
+    by = parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, concat) + bc)
+    a_next = (1 - ut) * cct + ut * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct + "
+       "(1 - ut) * a_prev itself.")
+def simple_gru_cell_forward__tanh_on_a_next(xt, a_prev, parameters):
+    Wu = parameters["Wu"]
+    bu = parameters["bu"]
+    Wc = parameters["Wc"]
+    bc = parameters["bc"]
+    Wy = parameters["Wy"]
+    by = parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, concat) + bc)
+    a_next = np.tanh(ut * cct + (1 - ut) * a_prev)
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("The candidate cct is a tanh, with values in (-1, 1); only the gate ut is a sigmoid.")
+def simple_gru_cell_forward__sigmoid_candidate(xt, a_prev, parameters):
+    Wu = parameters["Wu"]
+    bu = parameters["bu"]
+    Wc = parameters["Wc"]
+    bc = parameters["bc"]
+    Wy = parameters["Wy"]
+    by = parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = sigmoid(np.dot(Wc, concat) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("The update gate ut is a sigmoid, so that it stays between 0 and 1 and mixes cct and a_prev.")
+def simple_gru_cell_forward__tanh_update_gate(xt, a_prev, parameters):
+    Wu = parameters["Wu"]
+    bu = parameters["bu"]
+    Wc = parameters["Wc"]
+    bc = parameters["bc"]
+    Wy = parameters["Wy"]
+    by = parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    ut = np.tanh(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, concat) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("The prediction reads the new hidden state: yt_pred = softmax(Wy a_next + by), not the "
+       "candidate.")
+def simple_gru_cell_forward__prediction_from_candidate(xt, a_prev, parameters):
+    Wu = parameters["Wu"]
+    bu = parameters["bu"]
+    Wc = parameters["Wc"]
+    bc = parameters["bc"]
+    Wy = parameters["Wy"]
+    by = parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, concat) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, cct) + by)
+    cache = (a_next, a_prev, xt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("The backward pass also needs the gate and the candidate: cache = (a_next, a_prev, xt, ut, "
+       "cct, parameters), in this order.")
+def simple_gru_cell_forward__rnn_style_cache(xt, a_prev, parameters):
+    Wu = parameters["Wu"]
+    bu = parameters["bu"]
+    Wc = parameters["Wc"]
+    bc = parameters["bc"]
+    Wy = parameters["Wy"]
+    by = parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, concat) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
+
+
+# ===================================================================== simple_gru_cell_backward
+
+@correct("Separate a_prev and xt blocks of each weight matrix; weight gradients assembled with np.hstack.")
+def simple_gru_cell_backward__weight_blocks(da_next, cache):
+    a_next, a_prev, xt, ut, cct, parameters = cache
+    n_a = a_prev.shape[0]
+    Wu, Wc = parameters["Wu"], parameters["Wc"]
+    dut = da_next * (cct - a_prev)
+    dzu = dut * ut * (1 - ut)
+    dcct = da_next * ut
+    dzc = dcct * (1 - cct ** 2)
+    dxt = Wu[:, n_a:].T @ dzu + Wc[:, n_a:].T @ dzc
+    da_prev = Wu[:, :n_a].T @ dzu + Wc[:, :n_a].T @ dzc + da_next * (1 - ut)
+    dWu = np.hstack([dzu @ a_prev.T, dzu @ xt.T])
+    dWc = np.hstack([dzc @ a_prev.T, dzc @ xt.T])
+    return {"dxt": dxt, "da_prev": da_prev, "dWu": dWu, "dbu": dzu.sum(axis=1, keepdims=True),
+            "dWc": dWc, "dbc": dzc.sum(axis=1, keepdims=True)}
+
+
+@correct("Loops over the examples, summing outer products into the weight gradients.")
+def simple_gru_cell_backward__loop_over_examples(da_next, cache):
+    a_next, a_prev, xt, ut, cct, parameters = cache
+    n_a, m = a_prev.shape
+    grads = {"dxt": np.zeros(xt.shape), "da_prev": np.zeros(a_prev.shape),
+             "dWu": np.zeros(parameters["Wu"].shape), "dbu": np.zeros(parameters["bu"].shape),
+             "dWc": np.zeros(parameters["Wc"].shape), "dbc": np.zeros(parameters["bc"].shape)}
+    for i in range(m):
+        concat = np.concatenate([a_prev[:, i], xt[:, i]])
+        dzu = da_next[:, i] * (cct[:, i] - a_prev[:, i]) * ut[:, i] * (1 - ut[:, i])
+        dzc = da_next[:, i] * ut[:, i] * (1 - cct[:, i] ** 2)
+        dconcat = parameters["Wu"].T @ dzu + parameters["Wc"].T @ dzc
+        grads["dxt"][:, i] = dconcat[n_a:]
+        grads["da_prev"][:, i] = dconcat[:n_a] + da_next[:, i] * (1 - ut[:, i])
+        grads["dWu"] += np.outer(dzu, concat)
+        grads["dWc"] += np.outer(dzc, concat)
+        grads["dbu"][:, 0] += dzu
+        grads["dbc"][:, 0] += dzc
+    return grads
+
+
+@wrong("a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is cct "
+       "- a_prev: check the sign of that factor.")
+def simple_gru_cell_backward__wrong_sign_of_update(da_next, cache):
+    (a_next, a_prev, xt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dzu = da_next * (a_prev - cct) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
+    dxt = dconcat[n_a:]
+    da_prev = dconcat[:n_a] + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("a_prev also reaches a_next directly, through the term (1 - ut) * a_prev: add da_next * (1 - "
+       "ut) to da_prev.")
+def simple_gru_cell_backward__missing_direct_path(da_next, cache):
+    (a_next, a_prev, xt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
+    dxt = dconcat[n_a:]
+    da_prev = dconcat[:n_a]
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("The direct path from a_prev to a_next is (1 - ut) * a_prev: the gradient it carries back is "
+       "da_next * (1 - ut), not da_next * ut.")
+def simple_gru_cell_backward__direct_path_weighted_by_ut(da_next, cache):
+    (a_next, a_prev, xt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
+    dxt = dconcat[n_a:]
+    da_prev = dconcat[:n_a] + da_next * ut
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("ut is a sigmoid: multiply da_next * (cct - a_prev) by ut * (1 - ut) to get the gradient of "
+       "the update gate's pre-activation.")
+def simple_gru_cell_backward__dzu_missing_sigmoid_derivative(da_next, cache):
+    (a_next, a_prev, xt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
+    dxt = dconcat[n_a:]
+    da_prev = dconcat[:n_a] + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("cct is a tanh: multiply da_next * ut by (1 - cct**2) to get the gradient of the candidate's "
+       "pre-activation.")
+def simple_gru_cell_backward__dzc_missing_tanh_derivative(da_next, cache):
+    (a_next, a_prev, xt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
+    dxt = dconcat[n_a:]
+    da_prev = dconcat[:n_a] + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("concat stacks a_prev above xt: the first n_a rows of the gradient of concat belong to "
+       "a_prev, the last n_x rows to xt.")
+def simple_gru_cell_backward__swapped_concat_halves(da_next, cache):
+    (a_next, a_prev, xt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
+    dxt = dconcat[:xt.shape[0]]
+    da_prev = dconcat[xt.shape[0]:] + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("concat is [a_prev; xt], a_prev on top: the columns of dWu and dWc, and the rows of the "
+       "gradient of concat, follow that order.")
+def simple_gru_cell_backward__concat_xt_first(da_next, cache):
+    (a_next, a_prev, xt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((xt, a_prev), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
+    dxt = dconcat[:xt.shape[0]]
+    da_prev = dconcat[xt.shape[0]:] + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+# ============================================================================= gru_cell_forward
+
+@correct("Separate a_prev and xt blocks of each weight matrix instead of concatenations.")
+def gru_cell_forward__weight_blocks(xt, a_prev, parameters):
+    n_a = a_prev.shape[0]
+    Wr, Wu, Wc = parameters["Wr"], parameters["Wu"], parameters["Wc"]
+    rt = sigmoid(Wr[:, :n_a] @ a_prev + Wr[:, n_a:] @ xt + parameters["br"])
+    ut = sigmoid(Wu[:, :n_a] @ a_prev + Wu[:, n_a:] @ xt + parameters["bu"])
+    cct = np.tanh(Wc[:, :n_a] @ (rt * a_prev) + Wc[:, n_a:] @ xt + parameters["bc"])
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
+    return a_next, yt_pred, (a_next, a_prev, xt, rt, ut, cct, parameters)
+
+
+@correct("np.vstack for the concatenations and a dict comprehension over the two gates.")
+def gru_cell_forward__gate_loop(xt, a_prev, parameters):
+    concat = np.vstack((a_prev, xt))
+    gates = {g: sigmoid(np.dot(parameters["W" + g], concat) + parameters["b" + g]) for g in ("r", "u")}
+    rt, ut = gates["r"], gates["u"]
+    cct = np.tanh(np.dot(parameters["Wc"], np.vstack((rt * a_prev, xt))) + parameters["bc"])
+    a_next = a_prev + ut * (cct - a_prev)
+    yt_pred = softmax(np.dot(parameters["Wy"], a_next) + parameters["by"])
+    return a_next, yt_pred, (a_next, a_prev, xt, rt, ut, cct, parameters)
+
+
+@wrong("The reset gate is what makes the full GRU different from the simple one: the candidate sees "
+       "[rt * a_prev; xt], not [a_prev; xt].")
+def gru_cell_forward__candidate_without_reset(xt, a_prev, parameters):
+    Wr, br = parameters["Wr"], parameters["br"]
+    Wu, bu = parameters["Wu"], parameters["bu"]
+    Wc, bc = parameters["Wc"], parameters["bc"]
+    Wy, by = parameters["Wy"], parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    rt = sigmoid(np.dot(Wr, concat) + br)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, concat) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("In this course rt multiplies a_prev before the product with Wc, so the candidate reads [rt * "
+       "a_prev; xt]; scaling Wc's product with a_prev by rt afterwards is the reset_after variant of "
+       "some libraries.")
+def gru_cell_forward__reset_after_product(xt, a_prev, parameters):
+    Wr, br = parameters["Wr"], parameters["br"]
+    Wu, bu = parameters["Wu"], parameters["bu"]
+    Wc, bc = parameters["Wc"], parameters["bc"]
+    Wy, by = parameters["Wy"], parameters["by"]
+    n_a = a_prev.shape[0]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    rt = sigmoid(np.dot(Wr, concat) + br)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc[:, n_a:], xt) + rt * np.dot(Wc[:, :n_a], a_prev) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("concat stacks a_prev above xt, np.concatenate((a_prev, xt), axis=0): the first n_a columns "
+       "of each weight matrix act on a_prev.")
+def gru_cell_forward__concat_xt_first(xt, a_prev, parameters):
+    Wr, br = parameters["Wr"], parameters["br"]
+    Wu, bu = parameters["Wu"], parameters["bu"]
+    Wc, bc = parameters["Wc"], parameters["bc"]
+    Wy, by = parameters["Wy"], parameters["by"]
+    concat = np.concatenate((xt, a_prev), axis=0)
+    rt = sigmoid(np.dot(Wr, concat) + br)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, np.concatenate((xt, rt * a_prev), axis=0)) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = 1 "
+       "means \"take the candidate\" (some libraries use the opposite convention).")
+def gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
+    Wr, br = parameters["Wr"], parameters["br"]
+    Wu, bu = parameters["Wu"], parameters["bu"]
+    Wc, bc = parameters["Wc"], parameters["bc"]
+    Wy, by = parameters["Wy"], parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    rt = sigmoid(np.dot(Wr, concat) + br)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, np.concatenate((rt * a_prev, xt), axis=0)) + bc)
+    a_next = (1 - ut) * cct + ut * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct + "
+       "(1 - ut) * a_prev itself.")
+def gru_cell_forward__tanh_on_a_next(xt, a_prev, parameters):
+    Wr, br = parameters["Wr"], parameters["br"]
+    Wu, bu = parameters["Wu"], parameters["bu"]
+    Wc, bc = parameters["Wc"], parameters["bc"]
+    Wy, by = parameters["Wy"], parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    rt = sigmoid(np.dot(Wr, concat) + br)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, np.concatenate((rt * a_prev, xt), axis=0)) + bc)
+    a_next = np.tanh(ut * cct + (1 - ut) * a_prev)
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("The reset gate has its own parameters: check that rt uses Wr and br (a copy-pasted line is "
+       "easy to miss).")
+def gru_cell_forward__reset_gate_with_update_weights(xt, a_prev, parameters):
+    Wr, br = parameters["Wr"], parameters["br"]
+    Wu, bu = parameters["Wu"], parameters["bu"]
+    Wc, bc = parameters["Wc"], parameters["bc"]
+    Wy, by = parameters["Wy"], parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    rt = sigmoid(np.dot(Wu, concat) + bu)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, np.concatenate((rt * a_prev, xt), axis=0)) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+@wrong("The backward pass reads the cache by position: cache = (a_next, a_prev, xt, rt, ut, cct, "
+       "parameters), rt before ut.")
+def gru_cell_forward__gates_swapped_in_cache(xt, a_prev, parameters):
+    Wr, br = parameters["Wr"], parameters["br"]
+    Wu, bu = parameters["Wu"], parameters["bu"]
+    Wc, bc = parameters["Wc"], parameters["bc"]
+    Wy, by = parameters["Wy"], parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    rt = sigmoid(np.dot(Wr, concat) + br)
+    ut = sigmoid(np.dot(Wu, concat) + bu)
+    cct = np.tanh(np.dot(Wc, np.concatenate((rt * a_prev, xt), axis=0)) + bc)
+    a_next = ut * cct + (1 - ut) * a_prev
+    yt_pred = softmax(np.dot(Wy, a_next) + by)
+    cache = (a_next, a_prev, xt, ut, rt, cct, parameters)
+    return a_next, yt_pred, cache
+
+
+# ============================================================================ gru_cell_backward
+
+@correct("Separate a_prev and xt blocks of each weight matrix; weight gradients assembled with np.hstack.")
+def gru_cell_backward__weight_blocks(da_next, cache):
+    a_next, a_prev, xt, rt, ut, cct, parameters = cache
+    n_a = a_prev.shape[0]
+    Wr, Wu, Wc = parameters["Wr"], parameters["Wu"], parameters["Wc"]
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    d_reset_a = Wc[:, :n_a].T @ dzc
+    dzr = d_reset_a * a_prev * rt * (1 - rt)
+    dxt = Wr[:, n_a:].T @ dzr + Wu[:, n_a:].T @ dzu + Wc[:, n_a:].T @ dzc
+    da_prev = Wr[:, :n_a].T @ dzr + Wu[:, :n_a].T @ dzu + rt * d_reset_a + (1 - ut) * da_next
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWr": np.hstack([dzr @ a_prev.T, dzr @ xt.T]), "dbr": dzr.sum(axis=1, keepdims=True),
+            "dWu": np.hstack([dzu @ a_prev.T, dzu @ xt.T]), "dbu": dzu.sum(axis=1, keepdims=True),
+            "dWc": np.hstack([dzc @ (rt * a_prev).T, dzc @ xt.T]), "dbc": dzc.sum(axis=1, keepdims=True)}
+
+
+@correct("np.einsum throughout, with a loop over the two gates that read [a_prev; xt].")
+def gru_cell_backward__einsum(da_next, cache):
+    a_next, a_prev, xt, rt, ut, cct, parameters = cache
+    n_a = a_prev.shape[0]
+    concat = np.vstack([a_prev, xt])
+    dzc = da_next * ut * (1 - np.square(cct))
+    dgated = np.einsum("ji,jk->ik", parameters["Wc"], dzc)
+    dz = {"u": da_next * (cct - a_prev) * ut * (1 - ut), "r": dgated[:n_a] * a_prev * rt * (1 - rt)}
+    dconcat = np.copy(dgated)
+    dconcat[:n_a] *= rt
+    grads = {"dWc": np.einsum("ik,jk->ij", dzc, np.vstack([rt * a_prev, xt])),
+             "dbc": np.einsum("ik->i", dzc)[:, None]}
+    for g in dz:
+        dconcat += np.einsum("ji,jk->ik", parameters["W" + g], dz[g])
+        grads["dW" + g] = np.einsum("ik,jk->ij", dz[g], concat)
+        grads["db" + g] = np.einsum("ik->i", dz[g])[:, None]
+    grads["dxt"] = dconcat[n_a:]
+    grads["da_prev"] = dconcat[:n_a] + da_next * (1 - ut)
+    return grads
+
+
+@wrong("a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is cct "
+       "- a_prev: check the sign of that factor.")
+def gru_cell_backward__wrong_sign_of_update(da_next, cache):
+    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
+    dzu = da_next * (a_prev - cct) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat_r = np.dot(parameters["Wc"].T, dzc)
+    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
+    dxt = dconcat[n_a:] + dconcat_r[n_a:]
+    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("a_prev also reaches a_next directly, through the term (1 - ut) * a_prev: add da_next * (1 - "
+       "ut) to da_prev.")
+def gru_cell_backward__missing_direct_path(da_next, cache):
+    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat_r = np.dot(parameters["Wc"].T, dzc)
+    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
+    dxt = dconcat[n_a:] + dconcat_r[n_a:]
+    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("The candidate was computed from [rt * a_prev; xt]: dWc is dzc times that gated input "
+       "transposed, not times [a_prev; xt].")
+def gru_cell_backward__dWc_on_ungated_input(da_next, cache):
+    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat_r = np.dot(parameters["Wc"].T, dzc)
+    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
+    dxt = dconcat[n_a:] + dconcat_r[n_a:]
+    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("On its way from the candidate back to a_prev, the gradient goes through the product rt * "
+       "a_prev: multiply the a_prev rows of Wcᵀ dzc by rt.")
+def gru_cell_backward__candidate_path_missing_rt(da_next, cache):
+    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat_r = np.dot(parameters["Wc"].T, dzc)
+    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
+    dxt = dconcat[n_a:] + dconcat_r[n_a:]
+    da_prev = dconcat[:n_a] + dconcat_r[:n_a] + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("rt enters the candidate as rt * a_prev: the gradient reaching rt is the a_prev rows of Wcᵀ "
+       "dzc times a_prev, and then times the sigmoid derivative rt * (1 - rt).")
+def gru_cell_backward__dzr_missing_a_prev(da_next, cache):
+    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat_r = np.dot(parameters["Wc"].T, dzc)
+    dzr = dconcat_r[:n_a] * rt * (1 - rt)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
+    dxt = dconcat[n_a:] + dconcat_r[n_a:]
+    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("xt also enters the candidate: add the xt rows of Wcᵀ dzc to the xt rows coming from the "
+       "gates.")
+def gru_cell_backward__dxt_missing_candidate_path(da_next, cache):
+    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat_r = np.dot(parameters["Wc"].T, dzc)
+    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
+    dxt = dconcat[n_a:]
+    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("concat stacks a_prev above xt: the first n_a rows of the gradient of concat belong to "
+       "a_prev, the last n_x rows to xt.")
+def gru_cell_backward__swapped_concat_halves(da_next, cache):
+    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat_r = np.dot(parameters["Wc"].T, dzc)
+    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
+    dxt = dconcat[:xt.shape[0]] + dconcat_r[:xt.shape[0]]
+    da_prev = dconcat[xt.shape[0]:] + dconcat_r[xt.shape[0]:] * rt + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+
+
+@wrong("ut is a sigmoid: multiply da_next * (cct - a_prev) by ut * (1 - ut) to get the gradient of "
+       "the update gate's pre-activation.")
+def gru_cell_backward__dzu_missing_sigmoid_derivative(da_next, cache):
+    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
+    n_a, m = a_prev.shape
+    concat = np.concatenate((a_prev, xt), axis=0)
+    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
+    dzu = da_next * (cct - a_prev)
+    dzc = da_next * ut * (1 - cct ** 2)
+    dconcat_r = np.dot(parameters["Wc"].T, dzc)
+    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
+    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
+    dxt = dconcat[n_a:] + dconcat_r[n_a:]
+    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
+    return {"dxt": dxt, "da_prev": da_prev,
+            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
+            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
+            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}

@@ -1,0 +1,99 @@
+"""The runner: never raises, keeps student output off stderr, points at the student's line,
+limits time, and grades one function at a time against the oracle's versions of the others."""
+import numpy as np
+import pytest
+
+import autograder
+from autograder import grading
+from autograder.graders import GRADERS, graded_names
+from autograder.oracle import rnn_step_by_step as oracle
+
+NAME = "rnn_step_by_step.rnn_cell_forward"
+
+
+def reference_namespace():
+    return {"np": np, "softmax": oracle.softmax, "sigmoid": oracle.sigmoid,
+            **{name: getattr(oracle, name) for name in graded_names("rnn_step_by_step")}}
+
+
+def student(source):
+    namespace = reference_namespace()
+    exec(compile(source, "<student cell>", "exec"), namespace)
+    return namespace
+
+
+def test_reference_scores_full_marks_and_grade_returns_the_points(capsys):
+    points = autograder.grade(NAME, reference_namespace())
+    out = capsys.readouterr()
+    assert points == GRADERS[NAME].points and out.err == ""
+    assert f"{NAME}: 10 / 10 points" in out.out
+
+
+def test_missing_function_scores_zero_with_a_message():
+    namespace = reference_namespace()
+    del namespace["rnn_cell_forward"]
+    report = autograder.report(NAME, namespace, seed=1)
+    assert report.points == 0 and "is not defined" in report.render()
+
+
+def test_unimplemented_function_points_at_the_line_and_says_what_to_do():
+    namespace = student("def rnn_cell_forward(xt, a_prev, parameters):\n"
+                        "    # YOUR CODE HERE\n    raise NotImplementedError()\n")
+    text = autograder.report(NAME, namespace, seed=1).render()
+    assert "raised NotImplementedError" in text and "line 3 of rnn_cell_forward" in text
+    assert "replace `raise NotImplementedError()`" in text
+
+
+def test_student_output_warnings_and_stderr_never_reach_stderr(capsys):
+    namespace = student(
+        "import sys, warnings\n"
+        "def rnn_cell_forward(xt, a_prev, parameters):\n"
+        "    print('debug'); print('noise', file=sys.stderr); warnings.warn('careful')\n"
+        "    np.log(-np.ones(1))\n"
+        "    return reference(xt, a_prev, parameters)\n".replace("reference", "_reference"))
+    namespace["_reference"] = oracle.rnn_cell_forward
+    assert autograder.grade(NAME, namespace) == 10
+    out = capsys.readouterr()
+    assert out.err == "" and "debug" not in out.out
+
+
+def test_an_endless_loop_is_stopped(monkeypatch):
+    monkeypatch.setattr(grading, "STUDENT_CALL_SECONDS", 0.2)
+    namespace = student("def rnn_cell_forward(xt, a_prev, parameters):\n"
+                        "    while True:\n        try:\n            pass\n        except Exception:\n            pass\n")
+    text = autograder.report(NAME, namespace, seed=1).render()
+    assert "did not finish within 0.2 s" in text
+
+
+def test_other_graded_functions_are_the_oracle_while_grading_and_restored_after():
+    namespace = student("def rnn_cell_forward(xt, a_prev, parameters):\n    return None\n")
+    broken_cell = namespace["rnn_cell_forward"]
+    report = autograder.report("rnn_step_by_step.rnn_forward", namespace, seed=1)
+    assert report.points == report.max_points
+    assert namespace["rnn_cell_forward"] is broken_cell
+
+
+def test_inputs_are_copied_so_a_student_cannot_corrupt_the_oracle():
+    namespace = student(
+        "def rnn_cell_forward(xt, a_prev, parameters):\n"
+        "    import copy\n"
+        "    out = _reference(xt.copy(), a_prev.copy(), copy.deepcopy(parameters))\n"
+        "    parameters['Wax'] *= 100; xt *= 0\n"
+        "    return out\n")
+    namespace["_reference"] = oracle.rnn_cell_forward
+    assert autograder.report(NAME, namespace, seed=1).points == 10
+
+
+def test_a_grader_bug_is_not_blamed_on_the_student():
+    def broken_check(student_code, rng):
+        raise ZeroDivisionError("oops")
+    grader = grading.Grader("a", "f", 4, [grading.Check("check", 1.0, broken_check)], oracle)
+    report = grading.run(grader, {"f": lambda: None}, ["f"], seed=1)
+    assert report.points == 0 and "not your mistake" in report.render()
+
+
+@pytest.mark.parametrize("name", sorted(GRADERS))
+def test_every_grader_gives_the_reference_full_marks_on_several_seeds(name):
+    for seed in (0, 1, 2):
+        report = autograder.report(name, reference_namespace(), seed=seed)
+        assert report.points == GRADERS[name].points, report.render()
