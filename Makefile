@@ -21,7 +21,7 @@ demo: $(STAMP)
 
 ## test: the whole suite (two workers: the machine's two cores)
 test: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## release: regenerate release/ from source/ with nbgrader
 release: $(STAMP)
