@@ -187,8 +187,9 @@ def _run_prerequisite(check, prerequisite, fn, fn_name):
     try:
         prerequisite(fn)
     except AssertionError as err:
+        nested = "\n".join("    " + text for text in str(err).splitlines())
         _fail(check, f"this check needs a working {fn_name}, but {fn_name} does not pass "
-                     "its own visible checks yet:\n" + str(err),
+                     "its own visible checks yet:\n" + nested,
               hint=f"fix {fn_name} first; the gradient check differentiates it numerically.")
 
 

@@ -10,7 +10,7 @@ from ...oracle.rnn_step_by_step import (lstm_cell_backward, lstm_cell_forward,  
 from .. import correct, wrong
 
 
-# ============================================================================ rnn_cell_backward
+# ---------------------------------------------------------------------- rnn_cell_backward
 
 @correct("Course style: np.dot and np.sum, the tanh derivative in its own variable.")
 def rnn_cell_backward__np_dot(da_next, cache):
@@ -158,7 +158,7 @@ def rnn_cell_backward__da_prev_without_transpose(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-# ================================================================================= rnn_backward
+# --------------------------------------------------------------------------- rnn_backward
 
 @correct("Course style: every gradient initialised from the shapes, reversed(range(T_x)).")
 def rnn_backward__course_style(da, caches):
@@ -378,7 +378,7 @@ def rnn_backward__averaged_over_time(da, caches):
     return {"dx": dx, "da0": da0, "dWax": dWax / T_x, "dWaa": dWaa / T_x, "dba": dba / T_x}
 
 
-# =========================================================================== lstm_cell_backward
+# --------------------------------------------------------------------- lstm_cell_backward
 
 @correct("Course style: one variable per gate, separate a_prev and xt blocks of each weight matrix.")
 def lstm_cell_backward__weight_blocks(da_next, dc_next, cache):
@@ -608,7 +608,7 @@ def lstm_cell_backward__tanh_derivative_for_sigmoid_gates(da_next, dc_next, cach
             "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
 
 
-# ================================================================================ lstm_backward
+# -------------------------------------------------------------------------- lstm_backward
 
 @correct("Course style: every gradient initialised from the shapes, reversed(range(T_x)).")
 def lstm_backward__course_style(da, caches):

@@ -10,7 +10,7 @@ from ...oracle.rnn_step_by_step import (lstm_cell_backward, lstm_cell_forward,  
 from .. import correct, wrong
 
 
-# ====================================================================== simple_gru_cell_forward
+# ---------------------------------------------------------------- simple_gru_cell_forward
 
 @correct("Separate a_prev and xt blocks of each weight matrix instead of a concatenation.")
 def simple_gru_cell_forward__weight_blocks(xt, a_prev, parameters):
@@ -53,7 +53,7 @@ def simple_gru_cell_forward__concat_xt_first(xt, a_prev, parameters):
 
 
 @wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = 1 "
-       "means \"take the candidate\" (some libraries use the opposite convention).")
+       "means 'take the candidate' (some libraries use the opposite convention).")
 def simple_gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
     Wu = parameters["Wu"]
     bu = parameters["bu"]
@@ -158,7 +158,7 @@ def simple_gru_cell_forward__rnn_style_cache(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
-# ===================================================================== simple_gru_cell_backward
+# --------------------------------------------------------------- simple_gru_cell_backward
 
 @correct("Separate a_prev and xt blocks of each weight matrix; weight gradients assembled with np.hstack.")
 def simple_gru_cell_backward__weight_blocks(da_next, cache):
@@ -310,7 +310,7 @@ def simple_gru_cell_backward__concat_xt_first(da_next, cache):
             "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
 
 
-# ============================================================================= gru_cell_forward
+# ----------------------------------------------------------------------- gru_cell_forward
 
 @correct("Separate a_prev and xt blocks of each weight matrix instead of concatenations.")
 def gru_cell_forward__weight_blocks(xt, a_prev, parameters):
@@ -389,7 +389,7 @@ def gru_cell_forward__concat_xt_first(xt, a_prev, parameters):
 
 
 @wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = 1 "
-       "means \"take the candidate\" (some libraries use the opposite convention).")
+       "means 'take the candidate' (some libraries use the opposite convention).")
 def gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
     Wr, br = parameters["Wr"], parameters["br"]
     Wu, bu = parameters["Wu"], parameters["bu"]
@@ -456,7 +456,7 @@ def gru_cell_forward__gates_swapped_in_cache(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
-# ============================================================================ gru_cell_backward
+# ---------------------------------------------------------------------- gru_cell_backward
 
 @correct("Separate a_prev and xt blocks of each weight matrix; weight gradients assembled with np.hstack.")
 def gru_cell_backward__weight_blocks(da_next, cache):
