@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-ASSIGNMENTS := $(shell ls source)
 
 .PHONY: install demo test release lock clean
 
@@ -25,7 +24,7 @@ test: $(STAMP)
 
 ## release: regenerate release/ from source/ with nbgrader
 release: $(STAMP)
-	for a in $(ASSIGNMENTS); do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
+	$(BIN)/python -m autograder.course
 
 ## lock: re-pin every package after changing pyproject.toml
 lock:

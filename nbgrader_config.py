@@ -1,7 +1,8 @@
 """nbgrader configuration of the course (this directory is the course directory)."""
 import os
 
-from nbgrader.preprocessors import CSSHTMLHeaderPreprocessor, ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 

@@ -37,9 +37,15 @@ def nbgrader(root, *args, timeout=1800):
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env, timeout=timeout,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if done.returncode != 0:
+    # nbgrader only logs a broken nbgrader_config.py and goes on with defaults: refuse that.
+    if done.returncode != 0 or "Exception while loading config file" in done.stdout:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed ({done.returncode}):\n{done.stdout}")
     return done.stdout
+
+
+def generate_release(root, assignment):
+    """(Re)write release/<assignment>/ with nbgrader generate_assignment."""
+    nbgrader(root, "generate_assignment", assignment, "--force")
 
 
 def nbgrader_meta(cell):
@@ -85,3 +91,8 @@ def grade_table(root, assignment):
 
 def db_url(root):
     return os.environ.get("NBGRADER_DB_URL", "sqlite:///" + str(Path(root) / "gradebook.db"))
+
+
+if __name__ == "__main__":  # make release
+    for name in ASSIGNMENTS:
+        generate_release(REPOSITORY, name)

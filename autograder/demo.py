@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from .catalogue import entries
-from .course import ASSIGNMENTS, grade_table, nbgrader, solutions, write_submission
+from .course import ASSIGNMENTS, generate_release, grade_table, nbgrader, solutions, write_submission
 
 # Sample students: each starts from the reference solution and makes the listed mistakes
 # (catalogue entries, by "function__slug"); "untouched" submits the release as it came.
@@ -62,7 +62,7 @@ def main(argv=None):
     (root / "gradebook.db").unlink(missing_ok=True)
     for assignment in ASSIGNMENTS:
         print(f"generating release/{assignment} ...", flush=True)
-        nbgrader(root, "generate_assignment", assignment, "--force")
+        generate_release(root, assignment)
         build_submissions(root, assignment)
         print(f"autograding {assignment} ...", flush=True)
         nbgrader(root, "autograde", assignment, "--force")

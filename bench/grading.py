@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.course import ASSIGNMENTS, REPOSITORY, nbgrader
+from autograder.course import ASSIGNMENTS, REPOSITORY, generate_release, nbgrader
 from autograder.demo import build_submissions
 
 
@@ -36,7 +36,7 @@ def main():
         shutil.copy(REPOSITORY / "nbgrader_config.py", root)
         print(f"{'assignment':<20} {'bare nbclient (s)':>18} {'nbgrader autograde (s)':>23} {'ratio':>6}")
         for assignment, notebook in ASSIGNMENTS.items():
-            nbgrader(root, "generate_assignment", assignment, "--force")
+            generate_release(root, assignment)
             build_submissions(root, assignment)
             submission = root / "submitted" / "reference" / assignment
 

@@ -2,7 +2,7 @@ import shutil
 
 import pytest
 
-from autograder.course import ASSIGNMENTS, REPOSITORY, grade_table, nbgrader
+from autograder.course import ASSIGNMENTS, REPOSITORY, generate_release, grade_table, nbgrader
 from autograder.demo import build_submissions
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,7 @@ def graded_course(tmp_path_factory):
     shutil.copy(REPOSITORY / "nbgrader_config.py", root)
     tables = {}
     for assignment in ASSIGNMENTS:
-        nbgrader(root, "generate_assignment", assignment, "--force")
+        generate_release(root, assignment)
         build_submissions(root, assignment)
         nbgrader(root, "autograde", assignment, "--force")
         nbgrader(root, "generate_feedback", assignment, "--force")

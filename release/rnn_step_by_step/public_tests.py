@@ -1,0 +1,1116 @@
+"""Visible checks for the "RNNs step by step" assignment.
+
+Every exercise has one function here, ``check_<function_name>``.  The checks
+do not know the right answer in advance.  They test what must be true of any
+correct implementation:
+
+* the return values and caches have the documented types, lengths and shapes;
+* outputs obey basic properties (probabilities sum to one, tanh stays in
+  [-1, 1], gates lie in (0, 1));
+* special parameter choices give results you can predict from the formulas
+  (zero weights, saturated gates, ...);
+* a sequence function agrees with running your own cell step by step;
+* a backward function agrees with centred finite differences of your own
+  forward function.
+
+Passing the visible checks is a good sign but not a guarantee: the hidden
+tests used for grading compare your results with a reference on fresh sizes
+and random seeds.
+
+Each check raises ``AssertionError`` with what was expected, what came back
+and a hint, or prints one line when everything passed.  The checks use their
+own random generators and never change NumPy's global random state.
+"""
+
+import copy
+
+import numpy as np
+
+from rnn_utils import softmax
+
+# Tolerances -----------------------------------------------------------------
+_RTOL = 1e-7          # relative tolerance for "these two numbers should agree"
+_ATOL = 1e-10         # absolute tolerance for the same
+_SAT_ATOL = 1e-8      # tolerance when a gate is saturated at 0 or 1 (bias +-30)
+_FD_EPS = 1e-6        # step for centred finite differences
+_FD_TOL = 1e-6        # largest accepted relative error of an analytic gradient
+_BIG = 30.0           # sigmoid(30) = 1 - 9e-14, sigmoid(-30) = 9e-14
+
+
+# ---------------------------------------------------------------------------
+# Reporting helpers
+# ---------------------------------------------------------------------------
+def _fail(check, problem, expected=None, got=None, hint=None):
+    lines = [f"{check} failed: {problem}"]
+    if expected is not None:
+        lines.append(f"  expected: {expected}")
+    if got is not None:
+        lines.append(f"  got:      {got}")
+    if hint is not None:
+        lines.append(f"  hint:     {hint}")
+    raise AssertionError("\n".join(lines))
+
+
+def _passed(check):
+    print(f"{check}: all visible tests passed.")
+
+
+def _describe(value):
+    """Short description of a value for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"numpy array of shape {value.shape}"
+    if isinstance(value, (tuple, list)):
+        return f"{type(value).__name__} of length {len(value)}"
+    return f"{type(value).__name__}"
+
+
+def _difference(expected, got):
+    """Describe where two same-shaped arrays differ most."""
+    expected = np.asarray(expected, dtype=float)
+    got = np.asarray(got, dtype=float)
+    diff = np.abs(expected - got)
+    if diff.size == 0:
+        return "empty arrays"
+    if not np.all(np.isfinite(got)):
+        return "your array contains nan or inf"
+    idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    return (f"largest difference {diff[idx]:.3g} at index {tuple(int(i) for i in idx)} "
+            f"(expected {expected[idx]:.6g}, got {got[idx]:.6g})")
+
+
+def _check_sequence(check, value, length, what, hint):
+    if not isinstance(value, (tuple, list)) or len(value) != length:
+        _fail(check, f"{what} should be a tuple of length {length}.",
+              expected=f"tuple of length {length}", got=_describe(value), hint=hint)
+
+
+def _check_shape(check, value, shape, what, hint):
+    if not isinstance(value, np.ndarray):
+        _fail(check, f"{what} should be a numpy array.",
+              expected=f"numpy array of shape {shape}", got=_describe(value), hint=hint)
+    if value.shape != tuple(shape):
+        _fail(check, f"{what} has the wrong shape.",
+              expected=tuple(shape), got=value.shape, hint=hint)
+    if not np.all(np.isfinite(value)):
+        _fail(check, f"{what} contains nan or inf.",
+              expected="finite numbers", got="nan/inf values", hint=hint)
+
+
+def _check_close(check, got, expected, what, hint, atol=_ATOL, rtol=_RTOL):
+    got = np.asarray(got, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    if got.shape != expected.shape:
+        _fail(check, f"{what}: shapes differ.", expected=expected.shape,
+              got=got.shape, hint=hint)
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        _fail(check, f"{what}.", expected="values that agree",
+              got=_difference(expected, got), hint=hint)
+
+
+def _check_slot(check, cache, index, obj, name, hint):
+    """cache[index] must be the object `obj` (or an exact copy of it)."""
+    item = cache[index]
+    if item is obj:
+        return
+    if isinstance(obj, dict):
+        ok = (isinstance(item, dict) and set(item) == set(obj)
+              and all(np.array_equal(item[k], obj[k]) for k in obj))
+    else:
+        ok = isinstance(item, np.ndarray) and item.shape == obj.shape and np.array_equal(item, obj)
+    if not ok:
+        _fail(check, f"cache[{index}] should be {name}.",
+              expected=f"{name} ({_describe(obj)})", got=_describe(item), hint=hint)
+
+
+def _check_in_range(check, value, low, high, what, hint, closed=False):
+    value = np.asarray(value, dtype=float)
+    if closed:
+        ok = np.all(value >= low) and np.all(value <= high)
+        interval = f"[{low}, {high}]"
+    else:
+        ok = np.all(value > low) and np.all(value < high)
+        interval = f"({low}, {high})"
+    if not ok:
+        _fail(check, f"every entry of {what} should lie in {interval}.",
+              expected=f"values in {interval}",
+              got=f"values between {value.min():.4g} and {value.max():.4g}", hint=hint)
+
+
+def _check_probabilities(check, y, what):
+    hint = ("predictions come from softmax, which must normalise each column "
+            "(axis 0, one column per example); use softmax from rnn_utils.")
+    y = np.asarray(y, dtype=float)
+    if np.any(y < 0):
+        _fail(check, f"{what} has negative entries.", expected="probabilities >= 0",
+              got=f"minimum {y.min():.4g}", hint=hint)
+    sums = y.sum(axis=0)
+    if not np.allclose(sums, 1.0, atol=1e-8):
+        _fail(check, f"the columns of {what} should sum to 1.",
+              expected="column sums of 1", got=f"column sums {np.round(sums, 4).ravel()[:6]}",
+              hint=hint)
+
+
+def _check_prediction(check, yt_pred, a_next, W, b, w_name):
+    _check_close(check, yt_pred, softmax(W @ a_next + b),
+                 f"yt_pred should equal softmax({w_name} @ a_next + by), computed from the "
+                 "a_next you returned",
+                 "the prediction uses the NEW hidden state a_next, the output weights "
+                 f"{w_name} and the bias by.")
+
+
+def _snapshot(*objs):
+    return copy.deepcopy(objs)
+
+
+def _check_unchanged(check, before, after, names):
+    for b, a, name in zip(before, after, names):
+        if isinstance(b, dict):
+            same = all(np.array_equal(b[k], a[k]) for k in b)
+        else:
+            same = np.array_equal(b, a)
+        if not same:
+            _fail(check, f"your function modified its input {name}.",
+                  expected=f"{name} left unchanged", got=f"{name} was changed in place",
+                  hint="avoid in-place updates such as `a_prev += ...` or `x[...] = ...` "
+                       "on the arrays you were given; build new arrays instead.")
+
+
+def _helper(target, name):
+    """Look up a function the student defined next to `target` (the notebook)."""
+    namespace = getattr(target, "__globals__", {})
+    fn = namespace.get(name)
+    return fn if callable(fn) else None
+
+
+def _run_prerequisite(check, prerequisite, fn, fn_name):
+    """Run the checks of a forward function quietly before a backward check."""
+    try:
+        prerequisite(fn)
+    except AssertionError as err:
+        nested = "\n".join("    " + text for text in str(err).splitlines())
+        _fail(check, f"this check needs a working {fn_name}, but {fn_name} does not pass "
+                     "its own visible checks yet:\n" + nested,
+              hint=f"fix {fn_name} first; the gradient check differentiates it numerically.")
+
+
+# ---------------------------------------------------------------------------
+# Random problem generators (all float64)
+# ---------------------------------------------------------------------------
+def _normal(rng, *shape, scale=1.0):
+    return scale * rng.standard_normal(shape)
+
+
+def _rnn_parameters(rng, n_x, n_a, n_y, scale=0.5):
+    return {
+        "Wax": _normal(rng, n_a, n_x, scale=scale),
+        "Waa": _normal(rng, n_a, n_a, scale=scale),
+        "Wya": _normal(rng, n_y, n_a, scale=scale),
+        "ba": _normal(rng, n_a, 1, scale=scale),
+        "by": _normal(rng, n_y, 1, scale=scale),
+    }
+
+
+def _lstm_parameters(rng, n_x, n_a, n_y, scale=0.5):
+    params = {}
+    for gate in "fico":
+        params["W" + gate] = _normal(rng, n_a, n_a + n_x, scale=scale)
+        params["b" + gate] = _normal(rng, n_a, 1, scale=scale)
+    params["Wy"] = _normal(rng, n_y, n_a, scale=scale)
+    params["by"] = _normal(rng, n_y, 1, scale=scale)
+    return params
+
+
+def _gru_parameters(rng, n_x, n_a, n_y, gates, scale=0.5):
+    params = {}
+    for gate in gates:
+        params["W" + gate] = _normal(rng, n_a, n_a + n_x, scale=scale)
+        params["b" + gate] = _normal(rng, n_a, 1, scale=scale)
+    params["Wy"] = _normal(rng, n_y, n_a, scale=scale)
+    params["by"] = _normal(rng, n_y, 1, scale=scale)
+    return params
+
+
+def _zero_x_columns(params, names, n_a):
+    """Copy of params where the columns of each W that multiply xt are zero."""
+    out = {k: v.copy() for k, v in params.items()}
+    for name in names:
+        out[name][:, n_a:] = 0.0
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Finite differences
+# ---------------------------------------------------------------------------
+def _numerical_gradient(loss, array, eps=_FD_EPS):
+    """Centred differences of the scalar loss() w.r.t. every entry of array.
+
+    `array` is perturbed in place and restored exactly afterwards.
+    """
+    grad = np.zeros_like(array, dtype=float)
+    it = np.nditer(array, flags=["multi_index"])
+    for _ in it:
+        idx = it.multi_index
+        old = array[idx]
+        array[idx] = old + eps
+        plus = loss()
+        array[idx] = old - eps
+        minus = loss()
+        array[idx] = old
+        grad[idx] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def _relative_error(a, b):
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    scale = np.linalg.norm(a) + np.linalg.norm(b)
+    if scale == 0:
+        return 0.0
+    return float(np.linalg.norm(a - b) / max(scale, 1e-12))
+
+
+def _gradient_check(check, grads, loss, variables, m, hints, forward_name):
+    """Compare grads[key] with finite differences w.r.t. variables[key]."""
+    for key, array in variables.items():
+        numeric = _numerical_gradient(loss, array)
+        analytic = np.asarray(grads[key], dtype=float)
+        err = _relative_error(analytic, numeric)
+        if not np.isfinite(err) or err > _FD_TOL:
+            hint = hints.get(key, "re-derive this gradient from the forward formulas.")
+            denom = float(np.sum(numeric * numeric))
+            if m > 1 and denom > 0:
+                ratio = float(np.sum(analytic * numeric)) / denom
+                if abs(ratio - 1.0 / m) < 1e-4:
+                    hint = ("your gradient is the true gradient divided by m; these backward "
+                            "functions must NOT average over the batch.")
+                elif abs(ratio + 1.0) < 1e-4:
+                    hint = "your gradient has the wrong sign."
+            _fail(check,
+                  f"'{key}' does not match centred finite differences of your {forward_name}.",
+                  expected=f"relative error < {_FD_TOL:g}",
+                  got=f"relative error {err:.3g}; {_difference(numeric, analytic)}",
+                  hint=hint)
+
+
+def _check_grad_dict(check, grads, shapes, hints):
+    if not isinstance(grads, dict):
+        _fail(check, "the function should return a dictionary of gradients.",
+              expected=f"dict with keys {sorted(shapes)}", got=_describe(grads),
+              hint="collect the gradients in a dict, e.g. {'dxt': dxt, ...}.")
+    missing = [k for k in shapes if k not in grads]
+    if missing:
+        _fail(check, f"the gradient dictionary is missing keys {missing}.",
+              expected=f"keys {list(shapes)}", got=f"keys {list(grads)}",
+              hint="key names are case sensitive and must match the docstring exactly.")
+    for key, shape in shapes.items():
+        _check_shape(check, grads[key], shape, f"gradient '{key}'",
+                     hints.get(key + ":shape", "every gradient has the shape of the quantity "
+                                               "it is the gradient of; bias gradients need "
+                                               "keepdims=True."))
+
+
+# ---------------------------------------------------------------------------
+# Exercise 1: rnn_cell_forward
+# ---------------------------------------------------------------------------
+def _rnn_cell_forward_checks(target):
+    check = "check_rnn_cell_forward"
+    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 4, 3, 1)]):
+        rng = np.random.default_rng(100 + seed)
+        xt = _normal(rng, n_x, m)
+        a_prev = _normal(rng, n_a, m)
+        params = _rnn_parameters(rng, n_x, n_a, n_y)
+        before = _snapshot(xt, a_prev, params)
+        out = target(xt, a_prev, params)
+        _check_unchanged(check, before, (xt, a_prev, params), ("xt", "a_prev", "parameters"))
+
+        _check_sequence(check, out, 3, "the return value",
+                        "return a_next, yt_pred, cache (in that order).")
+        a_next, yt_pred, cache = out
+        _check_shape(check, a_next, (n_a, m), "a_next",
+                     "a_next has one row per hidden unit (n_a) and one column per example (m).")
+        _check_shape(check, yt_pred, (n_y, m), "yt_pred",
+                     "yt_pred = softmax(Wya @ a_next + by) has shape (n_y, m).")
+        _check_in_range(check, a_next, -1, 1, "a_next",
+                        "a_next must be the output of np.tanh.", closed=True)
+        _check_probabilities(check, yt_pred, "yt_pred")
+        _check_prediction(check, yt_pred, a_next, params["Wya"], params["by"], "Wya")
+
+        _check_sequence(check, cache, 4, "cache",
+                        "cache = (a_next, a_prev, xt, parameters).")
+        hint = "cache = (a_next, a_prev, xt, parameters), in exactly this order."
+        _check_slot(check, cache, 0, a_next, "a_next", hint)
+        _check_slot(check, cache, 1, a_prev, "a_prev", hint)
+        _check_slot(check, cache, 2, xt, "xt", hint)
+        _check_slot(check, cache, 3, params, "parameters", hint)
+
+        # Column independence: every example is processed on its own.
+        if m > 1:
+            a1, y1, _ = target(xt[:, :1], a_prev[:, :1], params)
+            _check_close(check, a_next[:, :1], a1,
+                         "column 0 of a_next changes when the other examples are removed",
+                         "examples (columns) must not interact; use matrix products with the "
+                         "weights on the left and do not sum over axis 1 in the forward pass.")
+            _check_close(check, yt_pred[:, :1], y1,
+                         "column 0 of yt_pred changes when the other examples are removed",
+                         "softmax must act on each column separately (axis 0).")
+
+    # Special cases with n_x == n_a so that swapping Wax and Waa would not crash.
+    rng = np.random.default_rng(7)
+    n_x = n_a = 3
+    n_y, m = 4, 5
+    xt = _normal(rng, n_x, m)
+    a_prev = _normal(rng, n_a, m)
+    params = _rnn_parameters(rng, n_x, n_a, n_y)
+
+    zero = dict(params, Wax=np.zeros((n_a, n_x)), Waa=np.zeros((n_a, n_a)),
+                Wya=np.zeros((n_y, n_a)))
+    a_next, yt_pred, _ = target(xt, a_prev, zero)
+    _check_close(check, a_next, np.tanh(zero["ba"]) * np.ones((1, m)),
+                 "with Wax = Waa = 0, a_next should equal tanh(ba) in every column",
+                 "did you add the bias ba inside the tanh?")
+    _check_close(check, yt_pred, softmax(zero["by"]) * np.ones((1, m)),
+                 "with Wya = 0, every column of yt_pred should equal softmax(by)",
+                 "did you add the bias by before the softmax, and is softmax taken over axis 0?")
+
+    no_recurrence = dict(params, Waa=np.zeros((n_a, n_a)))
+    a_one, _, _ = target(xt, a_prev, no_recurrence)
+    a_two, _, _ = target(xt, a_prev + 1.0, no_recurrence)
+    _check_close(check, a_two, a_one,
+                 "with Waa = 0, a_next should not depend on a_prev",
+                 "a_prev must be multiplied by Waa (not Wax).")
+    no_input = dict(params, Wax=np.zeros((n_a, n_x)))
+    a_one, _, _ = target(xt, a_prev, no_input)
+    a_two, _, _ = target(xt + 1.0, a_prev, no_input)
+    _check_close(check, a_two, a_one,
+                 "with Wax = 0, a_next should not depend on xt",
+                 "xt must be multiplied by Wax (not Waa).")
+
+
+def check_rnn_cell_forward(target):
+    """Visible checks for rnn_cell_forward(xt, a_prev, parameters)."""
+    _rnn_cell_forward_checks(target)
+    _passed("check_rnn_cell_forward")
+
+
+# ---------------------------------------------------------------------------
+# Exercise 2: rnn_forward
+# ---------------------------------------------------------------------------
+def _rnn_forward_checks(target):
+    check = "check_rnn_forward"
+    cell = _helper(target, "rnn_cell_forward")
+    for seed, (n_x, n_a, n_y, m, T_x) in enumerate([(3, 5, 2, 4, 6), (1, 1, 1, 1, 1),
+                                                    (2, 3, 4, 1, 2)]):
+        rng = np.random.default_rng(200 + seed)
+        x = _normal(rng, n_x, m, T_x)
+        a0 = _normal(rng, n_a, m)
+        params = _rnn_parameters(rng, n_x, n_a, n_y)
+        before = _snapshot(x, a0, params)
+        out = target(x, a0, params)
+        _check_unchanged(check, before, (x, a0, params), ("x", "a0", "parameters"))
+
+        _check_sequence(check, out, 3, "the return value",
+                        "return a, y_pred, caches (in that order).")
+        a, y_pred, caches = out
+        _check_shape(check, a, (n_a, m, T_x), "a",
+                     "a stores every hidden state: shape (n_a, m, T_x).")
+        _check_shape(check, y_pred, (n_y, m, T_x), "y_pred",
+                     "y_pred stores every prediction: shape (n_y, m, T_x).")
+        for t in range(T_x):
+            _check_probabilities(check, y_pred[:, :, t], f"y_pred[:, :, {t}]")
+
+        _check_sequence(check, caches, 2, "caches",
+                        "caches = (list_of_step_caches, x).")
+        step_caches, x_cached = caches
+        if x_cached is not x and not (isinstance(x_cached, np.ndarray)
+                                      and np.array_equal(x_cached, x)):
+            _fail(check, "caches[1] should be the input x.", expected=_describe(x),
+                  got=_describe(x_cached), hint="caches = (list_of_step_caches, x).")
+        if not isinstance(step_caches, (list, tuple)) or len(step_caches) != T_x:
+            _fail(check, "caches[0] should hold one cache per time step.",
+                  expected=f"list of length {T_x}", got=_describe(step_caches),
+                  hint="append the cache returned by rnn_cell_forward at every step.")
+        for t in range(T_x):
+            step = step_caches[t]
+            _check_sequence(check, step, 4, f"caches[0][{t}]",
+                            "store exactly the cache returned by rnn_cell_forward.")
+            prev = a0 if t == 0 else a[:, :, t - 1]
+            _check_close(check, step[0], a[:, :, t], f"caches[0][{t}][0] should equal a[:, :, {t}]",
+                         "store a_next of step t in a[:, :, t] and keep the cache of the same step.")
+            _check_close(check, step[1], prev,
+                         f"the hidden state fed into step {t} should be "
+                         + ("a0" if t == 0 else f"a[:, :, {t - 1}]"),
+                         "start from a0 and pass each new a_next on to the next step.")
+            _check_close(check, step[2], x[:, :, t], f"step {t} should receive x[:, :, {t}]",
+                         "slice the input as x[:, :, t].")
+
+        if cell is not None:
+            a_prev = a0
+            for t in range(T_x):
+                a_next, yt, _ = cell(x[:, :, t], a_prev, params)
+                _check_close(check, a[:, :, t], a_next,
+                             f"a[:, :, {t}] differs from running your rnn_cell_forward step by step",
+                             "loop t = 0 .. T_x-1, call rnn_cell_forward(x[:, :, t], a_prev, "
+                             "parameters) and feed a_next back in.")
+                _check_close(check, y_pred[:, :, t], yt,
+                             f"y_pred[:, :, {t}] differs from running your rnn_cell_forward "
+                             "step by step", "store yt_pred of step t in y_pred[:, :, t].")
+                a_prev = a_next
+
+
+def check_rnn_forward(target):
+    """Visible checks for rnn_forward(x, a0, parameters)."""
+    _rnn_forward_checks(target)
+    _passed("check_rnn_forward")
+
+
+# ---------------------------------------------------------------------------
+# Exercise 3: lstm_cell_forward
+# ---------------------------------------------------------------------------
+_LSTM_CACHE_HINT = "cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)."
+
+
+def _lstm_cell_forward_checks(target):
+    check = "check_lstm_cell_forward"
+    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (4, 2, 3, 1)]):
+        rng = np.random.default_rng(300 + seed)
+        xt = _normal(rng, n_x, m)
+        a_prev = _normal(rng, n_a, m)
+        c_prev = _normal(rng, n_a, m)
+        params = _lstm_parameters(rng, n_x, n_a, n_y)
+        before = _snapshot(xt, a_prev, c_prev, params)
+        out = target(xt, a_prev, c_prev, params)
+        _check_unchanged(check, before, (xt, a_prev, c_prev, params),
+                         ("xt", "a_prev", "c_prev", "parameters"))
+
+        _check_sequence(check, out, 4, "the return value",
+                        "return a_next, c_next, yt_pred, cache (in that order).")
+        a_next, c_next, yt_pred, cache = out
+        _check_shape(check, a_next, (n_a, m), "a_next", "a_next has shape (n_a, m).")
+        _check_shape(check, c_next, (n_a, m), "c_next", "c_next has shape (n_a, m).")
+        _check_shape(check, yt_pred, (n_y, m), "yt_pred",
+                     "yt_pred = softmax(Wy @ a_next + by) has shape (n_y, m).")
+        _check_in_range(check, a_next, -1, 1, "a_next",
+                        "a_next = ot * tanh(c_next) always lies in [-1, 1].", closed=True)
+        _check_probabilities(check, yt_pred, "yt_pred")
+        _check_prediction(check, yt_pred, a_next, params["Wy"], params["by"], "Wy")
+
+        _check_sequence(check, cache, 10, "cache", _LSTM_CACHE_HINT)
+        _check_slot(check, cache, 0, a_next, "a_next", _LSTM_CACHE_HINT)
+        _check_slot(check, cache, 1, c_next, "c_next", _LSTM_CACHE_HINT)
+        _check_slot(check, cache, 2, a_prev, "a_prev", _LSTM_CACHE_HINT)
+        _check_slot(check, cache, 3, c_prev, "c_prev", _LSTM_CACHE_HINT)
+        _check_slot(check, cache, 8, xt, "xt", _LSTM_CACHE_HINT)
+        _check_slot(check, cache, 9, params, "parameters", _LSTM_CACHE_HINT)
+        names = ["ft", "it", "cct", "ot"]
+        for offset, name in enumerate(names):
+            _check_shape(check, cache[4 + offset], (n_a, m), f"cache[{4 + offset}] ({name})",
+                         _LSTM_CACHE_HINT)
+        ft, it, cct, ot = cache[4:8]
+        for value, name in ((ft, "ft"), (it, "it"), (ot, "ot")):
+            _check_in_range(check, value, 0, 1, f"the gate {name} (cache)",
+                            f"{name} is the output of sigmoid.", closed=True)
+        _check_in_range(check, cct, -1, 1, "the candidate cct (cache)",
+                        "cct is the output of np.tanh.", closed=True)
+        _check_close(check, c_next, ft * c_prev + it * cct,
+                     "c_next should equal ft * c_prev + it * cct (using the gates in your cache)",
+                     "the forget gate scales the OLD cell state, the update gate scales the "
+                     "candidate; use element-wise products (*).")
+        _check_close(check, a_next, ot * np.tanh(c_next),
+                     "a_next should equal ot * tanh(c_next) (using the gates in your cache)",
+                     "take tanh of the NEW cell state c_next, then multiply by ot element-wise.")
+
+        if m > 1:
+            a1, c1, y1, _ = target(xt[:, :1], a_prev[:, :1], c_prev[:, :1], params)
+            _check_close(check, a_next[:, :1], a1,
+                         "column 0 of a_next changes when the other examples are removed",
+                         "examples (columns) must not interact; stack a_prev over xt with "
+                         "axis=0, not axis=1.")
+            _check_close(check, c_next[:, :1], c1,
+                         "column 0 of c_next changes when the other examples are removed",
+                         "examples (columns) must not interact.")
+
+    # Saturated gates: behaviour you can predict without knowing the weights.
+    rng = np.random.default_rng(31)
+    n_x, n_a, n_y, m = 3, 5, 2, 4
+    xt = _normal(rng, n_x, m)
+    a_prev = _normal(rng, n_a, m)
+    c_prev = _normal(rng, n_a, m)
+    params = _lstm_parameters(rng, n_x, n_a, n_y)
+    zeros_w = np.zeros((n_a, n_a + n_x))
+    ones_b = np.ones((n_a, 1))
+
+    keep = dict(params, Wf=zeros_w, bf=_BIG * ones_b, Wi=zeros_w, bi=-_BIG * ones_b)
+    _, c_next, _, _ = target(xt, a_prev, c_prev, keep)
+    _check_close(check, c_next, c_prev,
+                 "with the forget gate forced to 1 and the update gate forced to 0, "
+                 "the cell state should be carried over unchanged (c_next == c_prev)",
+                 "check which gate multiplies c_prev (forget gate ft, uses Wf, bf) and which "
+                 "multiplies the candidate (update gate it, uses Wi, bi).", atol=_SAT_ATOL)
+
+    write = dict(params, Wf=zeros_w, bf=-_BIG * ones_b, Wi=zeros_w, bi=_BIG * ones_b,
+                 Wc=zeros_w, Wo=zeros_w, bo=_BIG * ones_b)
+    a_next, c_next, _, _ = target(xt, a_prev, c_prev, write)
+    _check_close(check, c_next, np.tanh(params["bc"]) * np.ones((1, m)),
+                 "with forget gate 0, update gate 1 and Wc = 0, c_next should equal tanh(bc)",
+                 "the candidate is cct = tanh(Wc @ concat + bc); did you add bc?",
+                 atol=_SAT_ATOL)
+    _check_close(check, a_next, np.tanh(c_next),
+                 "with the output gate forced to 1, a_next should equal tanh(c_next)",
+                 "the output gate uses Wo and bo; a_next = ot * tanh(c_next).", atol=_SAT_ATOL)
+
+    closed = dict(params, Wo=zeros_w, bo=-_BIG * ones_b)
+    a_next, _, _, _ = target(xt, a_prev, c_prev, closed)
+    _check_close(check, a_next, np.zeros((n_a, m)),
+                 "with the output gate forced to 0, a_next should be 0",
+                 "the output gate ot = sigmoid(Wo @ concat + bo) multiplies tanh(c_next).",
+                 atol=_SAT_ATOL)
+
+    # Concatenation order: [a_prev; xt], a_prev on top.
+    no_x = _zero_x_columns(params, ["Wf", "Wi", "Wc", "Wo"], n_a)
+    a1, c1, _, _ = target(xt, a_prev, c_prev, no_x)
+    a2, c2, _, _ = target(xt + 1.0, a_prev, c_prev, no_x)
+    hint = ("the gates act on concat = [a_prev; xt]: a_prev occupies the first n_a rows, xt "
+            "the last n_x rows (np.concatenate((a_prev, xt), axis=0)).")
+    _check_close(check, c2, c1, "when the last n_x columns of every gate matrix are zero, "
+                 "c_next should not depend on xt", hint)
+    _check_close(check, a2, a1, "when the last n_x columns of every gate matrix are zero, "
+                 "a_next should not depend on xt", hint)
+
+
+def check_lstm_cell_forward(target):
+    """Visible checks for lstm_cell_forward(xt, a_prev, c_prev, parameters)."""
+    _lstm_cell_forward_checks(target)
+    _passed("check_lstm_cell_forward")
+
+
+# ---------------------------------------------------------------------------
+# Exercise 4: lstm_forward
+# ---------------------------------------------------------------------------
+def _lstm_forward_checks(target):
+    check = "check_lstm_forward"
+    cell = _helper(target, "lstm_cell_forward")
+    for seed, (n_x, n_a, n_y, m, T_x) in enumerate([(3, 5, 2, 4, 6), (1, 1, 1, 1, 1),
+                                                    (2, 3, 4, 1, 2)]):
+        rng = np.random.default_rng(400 + seed)
+        x = _normal(rng, n_x, m, T_x)
+        a0 = _normal(rng, n_a, m)
+        params = _lstm_parameters(rng, n_x, n_a, n_y)
+        before = _snapshot(x, a0, params)
+        out = target(x, a0, params)
+        _check_unchanged(check, before, (x, a0, params), ("x", "a0", "parameters"))
+
+        _check_sequence(check, out, 4, "the return value",
+                        "return a, y, c, caches (in that order).")
+        a, y, c, caches = out
+        _check_shape(check, a, (n_a, m, T_x), "a (first return value)",
+                     "a stores every hidden state: shape (n_a, m, T_x).")
+        _check_shape(check, y, (n_y, m, T_x), "y (second return value)",
+                     "y stores every prediction: shape (n_y, m, T_x); the return order is "
+                     "a, y, c, caches.")
+        _check_shape(check, c, (n_a, m, T_x), "c (third return value)",
+                     "c stores every cell state: shape (n_a, m, T_x).")
+        for t in range(T_x):
+            _check_probabilities(check, y[:, :, t], f"y[:, :, {t}]")
+
+        _check_sequence(check, caches, 2, "caches", "caches = (list_of_step_caches, x).")
+        step_caches, x_cached = caches
+        if x_cached is not x and not (isinstance(x_cached, np.ndarray)
+                                      and np.array_equal(x_cached, x)):
+            _fail(check, "caches[1] should be the input x.", expected=_describe(x),
+                  got=_describe(x_cached), hint="caches = (list_of_step_caches, x).")
+        if not isinstance(step_caches, (list, tuple)) or len(step_caches) != T_x:
+            _fail(check, "caches[0] should hold one cache per time step.",
+                  expected=f"list of length {T_x}", got=_describe(step_caches),
+                  hint="append the cache returned by lstm_cell_forward at every step.")
+        for t in range(T_x):
+            step = step_caches[t]
+            _check_sequence(check, step, 10, f"caches[0][{t}]",
+                            "store exactly the cache returned by lstm_cell_forward.")
+            a_in = a0 if t == 0 else a[:, :, t - 1]
+            c_in = np.zeros((n_a, m)) if t == 0 else c[:, :, t - 1]
+            _check_close(check, step[2], a_in, f"the hidden state fed into step {t} should be "
+                         + ("a0" if t == 0 else f"a[:, :, {t - 1}]"),
+                         "start from a0 and pass each new a_next on to the next step.")
+            _check_close(check, step[3], c_in, f"the cell state fed into step {t} should be "
+                         + ("all zeros" if t == 0 else f"c[:, :, {t - 1}]"),
+                         "the cell state starts at zero, np.zeros((n_a, m)), and each c_next "
+                         "is passed on to the next step.")
+            _check_close(check, step[8], x[:, :, t], f"step {t} should receive x[:, :, {t}]",
+                         "slice the input as x[:, :, t].")
+
+        if cell is not None:
+            a_prev, c_prev = a0, np.zeros((n_a, m))
+            for t in range(T_x):
+                a_next, c_next, yt, _ = cell(x[:, :, t], a_prev, c_prev, params)
+                hint = ("loop over t, call lstm_cell_forward(x[:, :, t], a_next, c_next, "
+                        "parameters), store the results at index t; return a, y, c, caches.")
+                _check_close(check, a[:, :, t], a_next, f"a[:, :, {t}] differs from running "
+                             "your lstm_cell_forward step by step", hint)
+                _check_close(check, c[:, :, t], c_next, f"c[:, :, {t}] differs from running "
+                             "your lstm_cell_forward step by step", hint)
+                _check_close(check, y[:, :, t], yt, f"y[:, :, {t}] differs from running "
+                             "your lstm_cell_forward step by step", hint)
+                a_prev, c_prev = a_next, c_next
+
+
+def check_lstm_forward(target):
+    """Visible checks for lstm_forward(x, a0, parameters)."""
+    _lstm_forward_checks(target)
+    _passed("check_lstm_forward")
+
+
+# ---------------------------------------------------------------------------
+# Exercise 5: rnn_cell_backward
+# ---------------------------------------------------------------------------
+_RNN_CELL_HINTS = {
+    "dxt": "dxt = Wax.T @ dz with dz = (1 - a_next**2) * da_next.",
+    "da_prev": "da_prev = Waa.T @ dz with dz = (1 - a_next**2) * da_next.",
+    "dWax": "dWax = dz @ xt.T (the matrix product already sums over the examples).",
+    "dWaa": "dWaa = dz @ a_prev.T.",
+    "dba": "dba = np.sum(dz, axis=1, keepdims=True).",
+    "dba:shape": "dba needs shape (n_a, 1): np.sum(dz, axis=1, keepdims=True).",
+}
+
+
+def check_rnn_cell_backward(target, forward):
+    """Visible checks for rnn_cell_backward(da_next, cache).
+
+    `forward` is your rnn_cell_forward; the gradients are compared with
+    finite differences of it.
+    """
+    check = "check_rnn_cell_backward"
+    _run_prerequisite(check, _rnn_cell_forward_checks, forward, "rnn_cell_forward")
+    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
+        rng = np.random.default_rng(500 + seed)
+        xt = _normal(rng, n_x, m)
+        a_prev = _normal(rng, n_a, m)
+        params = _rnn_parameters(rng, n_x, n_a, n_y)
+        upstream = _normal(rng, n_a, m)
+        _, _, cache = forward(xt, a_prev, params)
+        grads = target(upstream.copy(), cache)
+        _check_grad_dict(check, grads, {"dxt": (n_x, m), "da_prev": (n_a, m),
+                                        "dWax": (n_a, n_x), "dWaa": (n_a, n_a),
+                                        "dba": (n_a, 1)}, _RNN_CELL_HINTS)
+
+        def loss():
+            return float(np.sum(upstream * forward(xt, a_prev, params)[0]))
+
+        variables = {"dxt": xt, "da_prev": a_prev, "dWax": params["Wax"],
+                     "dWaa": params["Waa"], "dba": params["ba"]}
+        _gradient_check(check, grads, loss, variables, m, _RNN_CELL_HINTS, "rnn_cell_forward")
+    _passed(check)
+
+
+# ---------------------------------------------------------------------------
+# Exercise 6: rnn_backward
+# ---------------------------------------------------------------------------
+_RNN_HINTS = {
+    "dx": "dx[:, :, t] is the dxt returned by rnn_cell_backward at step t.",
+    "da0": "da0 is the da_prev returned by the LAST call of the loop (t = 0).",
+    "dWax": "add up (+=) the dWax of every time step.",
+    "dWaa": "add up (+=) the dWaa of every time step; feed da[:, :, t] + da_prevt to the cell.",
+    "dba": "add up (+=) the dba of every time step.",
+    "dba:shape": "dba needs shape (n_a, 1).",
+}
+
+
+def check_rnn_backward(target, forward):
+    """Visible checks for rnn_backward(da, caches).
+
+    `forward` is your rnn_forward; the gradients are compared with finite
+    differences of it.
+    """
+    check = "check_rnn_backward"
+    _run_prerequisite(check, _rnn_forward_checks, forward, "rnn_forward")
+    for seed, (n_x, n_a, n_y, m, T_x) in enumerate([(3, 4, 2, 3, 5), (1, 1, 1, 1, 1),
+                                                    (2, 3, 2, 1, 3)]):
+        rng = np.random.default_rng(600 + seed)
+        x = _normal(rng, n_x, m, T_x)
+        a0 = _normal(rng, n_a, m)
+        params = _rnn_parameters(rng, n_x, n_a, n_y)
+        upstream = _normal(rng, n_a, m, T_x)
+        _, _, caches = forward(x, a0, params)
+        grads = target(upstream.copy(), caches)
+        _check_grad_dict(check, grads, {"dx": (n_x, m, T_x), "da0": (n_a, m),
+                                        "dWax": (n_a, n_x), "dWaa": (n_a, n_a),
+                                        "dba": (n_a, 1)}, _RNN_HINTS)
+
+        def loss():
+            return float(np.sum(upstream * forward(x, a0, params)[0]))
+
+        variables = {"dx": x, "da0": a0, "dWax": params["Wax"], "dWaa": params["Waa"],
+                     "dba": params["ba"]}
+        _gradient_check(check, grads, loss, variables, m, _RNN_HINTS, "rnn_forward")
+    _passed(check)
+
+
+# ---------------------------------------------------------------------------
+# Exercise 7: lstm_cell_backward
+# ---------------------------------------------------------------------------
+_LSTM_CELL_HINTS = {
+    "dxt": "dxt is the LAST n_x rows of Wf.T @ dzf + Wi.T @ dzi + Wc.T @ dzc + Wo.T @ dzo.",
+    "da_prev": "da_prev is the FIRST n_a rows of Wf.T @ dzf + Wi.T @ dzi + Wc.T @ dzc + "
+               "Wo.T @ dzo (a_prev sits on top of concat).",
+    "dc_prev": "dc_prev = dc * ft, where dc = dc_next + da_next * ot * (1 - tanh(c_next)**2).",
+    "dWf": "dWf = dzf @ concat.T with dzf = dc * c_prev * ft * (1 - ft).",
+    "dbf": "dbf = np.sum(dzf, axis=1, keepdims=True).",
+    "dWi": "dWi = dzi @ concat.T with dzi = dc * cct * it * (1 - it).",
+    "dbi": "dbi = np.sum(dzi, axis=1, keepdims=True).",
+    "dWc": "dWc = dzc @ concat.T with dzc = dc * it * (1 - cct**2).",
+    "dbc": "dbc = np.sum(dzc, axis=1, keepdims=True).",
+    "dWo": "dWo = dzo @ concat.T with dzo = da_next * tanh(c_next) * ot * (1 - ot).",
+    "dbo": "dbo = np.sum(dzo, axis=1, keepdims=True).",
+}
+
+
+def check_lstm_cell_backward(target, forward):
+    """Visible checks for lstm_cell_backward(da_next, dc_next, cache).
+
+    `forward` is your lstm_cell_forward; the gradients are compared with
+    finite differences of it.
+    """
+    check = "check_lstm_cell_backward"
+    _run_prerequisite(check, _lstm_cell_forward_checks, forward, "lstm_cell_forward")
+    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
+        rng = np.random.default_rng(700 + seed)
+        xt = _normal(rng, n_x, m)
+        a_prev = _normal(rng, n_a, m)
+        c_prev = _normal(rng, n_a, m)
+        params = _lstm_parameters(rng, n_x, n_a, n_y)
+        up_a = _normal(rng, n_a, m)
+        up_c = _normal(rng, n_a, m)
+        _, _, _, cache = forward(xt, a_prev, c_prev, params)
+        grads = target(up_a.copy(), up_c.copy(), cache)
+        shapes = {"dxt": (n_x, m), "da_prev": (n_a, m), "dc_prev": (n_a, m)}
+        for gate in "fico":
+            shapes["dW" + gate] = (n_a, n_a + n_x)
+            shapes["db" + gate] = (n_a, 1)
+        _check_grad_dict(check, grads, shapes, _LSTM_CELL_HINTS)
+
+        def loss():
+            a_next, c_next, _, _ = forward(xt, a_prev, c_prev, params)
+            return float(np.sum(up_a * a_next) + np.sum(up_c * c_next))
+
+        variables = {"dxt": xt, "da_prev": a_prev, "dc_prev": c_prev}
+        for gate in "fico":
+            variables["dW" + gate] = params["W" + gate]
+            variables["db" + gate] = params["b" + gate]
+        _gradient_check(check, grads, loss, variables, m, _LSTM_CELL_HINTS, "lstm_cell_forward")
+    _passed(check)
+
+
+# ---------------------------------------------------------------------------
+# Exercise 8: lstm_backward
+# ---------------------------------------------------------------------------
+_LSTM_HINTS = {
+    "dx": "dx[:, :, t] is the dxt returned by lstm_cell_backward at step t.",
+    "da0": "da0 is the da_prev returned by the LAST call of the loop (t = 0).",
+}
+for _gate in "fico":
+    _LSTM_HINTS["dW" + _gate] = ("add up (+=) the gradients of every step; call "
+                                 "lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, cache_t) "
+                                 "with dc_prevt starting at zero.")
+    _LSTM_HINTS["db" + _gate] = "add up (+=) the bias gradients of every time step."
+del _gate
+
+
+def check_lstm_backward(target, forward):
+    """Visible checks for lstm_backward(da, caches).
+
+    `forward` is your lstm_forward; the gradients are compared with finite
+    differences of it.
+    """
+    check = "check_lstm_backward"
+    _run_prerequisite(check, _lstm_forward_checks, forward, "lstm_forward")
+    for seed, (n_x, n_a, n_y, m, T_x) in enumerate([(3, 4, 2, 3, 4), (1, 1, 1, 1, 1),
+                                                    (2, 3, 2, 1, 3)]):
+        rng = np.random.default_rng(800 + seed)
+        x = _normal(rng, n_x, m, T_x)
+        a0 = _normal(rng, n_a, m)
+        params = _lstm_parameters(rng, n_x, n_a, n_y)
+        upstream = _normal(rng, n_a, m, T_x)
+        _, _, _, caches = forward(x, a0, params)
+        grads = target(upstream.copy(), caches)
+        shapes = {"dx": (n_x, m, T_x), "da0": (n_a, m)}
+        for gate in "fico":
+            shapes["dW" + gate] = (n_a, n_a + n_x)
+            shapes["db" + gate] = (n_a, 1)
+        _check_grad_dict(check, grads, shapes, _LSTM_HINTS)
+
+        def loss():
+            return float(np.sum(upstream * forward(x, a0, params)[0]))
+
+        variables = {"dx": x, "da0": a0}
+        for gate in "fico":
+            variables["dW" + gate] = params["W" + gate]
+            variables["db" + gate] = params["b" + gate]
+        _gradient_check(check, grads, loss, variables, m, _LSTM_HINTS, "lstm_forward")
+    _passed(check)
+
+
+# ---------------------------------------------------------------------------
+# Bonus: simplified GRU
+# ---------------------------------------------------------------------------
+_SIMPLE_GRU_CACHE_HINT = "cache = (a_next, a_prev, xt, ut, cct, parameters)."
+
+
+def _simple_gru_cell_forward_checks(target):
+    check = "check_simple_gru_cell_forward"
+    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (4, 2, 3, 1)]):
+        rng = np.random.default_rng(900 + seed)
+        xt = _normal(rng, n_x, m)
+        a_prev = _normal(rng, n_a, m)
+        params = _gru_parameters(rng, n_x, n_a, n_y, "uc")
+        before = _snapshot(xt, a_prev, params)
+        out = target(xt, a_prev, params)
+        _check_unchanged(check, before, (xt, a_prev, params), ("xt", "a_prev", "parameters"))
+
+        _check_sequence(check, out, 3, "the return value",
+                        "return a_next, yt_pred, cache (in that order).")
+        a_next, yt_pred, cache = out
+        _check_shape(check, a_next, (n_a, m), "a_next", "a_next has shape (n_a, m).")
+        _check_shape(check, yt_pred, (n_y, m), "yt_pred",
+                     "yt_pred = softmax(Wy @ a_next + by) has shape (n_y, m).")
+        _check_probabilities(check, yt_pred, "yt_pred")
+        _check_prediction(check, yt_pred, a_next, params["Wy"], params["by"], "Wy")
+        _check_sequence(check, cache, 6, "cache", _SIMPLE_GRU_CACHE_HINT)
+        _check_slot(check, cache, 0, a_next, "a_next", _SIMPLE_GRU_CACHE_HINT)
+        _check_slot(check, cache, 1, a_prev, "a_prev", _SIMPLE_GRU_CACHE_HINT)
+        _check_slot(check, cache, 2, xt, "xt", _SIMPLE_GRU_CACHE_HINT)
+        _check_slot(check, cache, 5, params, "parameters", _SIMPLE_GRU_CACHE_HINT)
+        _check_shape(check, cache[3], (n_a, m), "cache[3] (ut)", _SIMPLE_GRU_CACHE_HINT)
+        _check_shape(check, cache[4], (n_a, m), "cache[4] (cct)", _SIMPLE_GRU_CACHE_HINT)
+        ut, cct = cache[3], cache[4]
+        _check_in_range(check, ut, 0, 1, "the update gate ut (cache)",
+                        "ut is the output of sigmoid.", closed=True)
+        _check_in_range(check, cct, -1, 1, "the candidate cct (cache)",
+                        "cct is the output of np.tanh.", closed=True)
+        _check_close(check, a_next, ut * cct + (1 - ut) * a_prev,
+                     "a_next should equal ut * cct + (1 - ut) * a_prev (using your cache)",
+                     "ut weights the NEW candidate, (1 - ut) weights the old state.")
+        if m > 1:
+            a1, _, _ = target(xt[:, :1], a_prev[:, :1], params)
+            _check_close(check, a_next[:, :1], a1,
+                         "column 0 of a_next changes when the other examples are removed",
+                         "concatenate along axis 0, never mix columns.")
+
+    rng = np.random.default_rng(95)
+    n_x, n_a, n_y, m = 3, 5, 2, 4
+    xt = _normal(rng, n_x, m)
+    a_prev = _normal(rng, n_a, m)
+    params = _gru_parameters(rng, n_x, n_a, n_y, "uc")
+    zeros_w = np.zeros((n_a, n_a + n_x))
+    ones_b = np.ones((n_a, 1))
+    keep = dict(params, Wu=zeros_w, bu=-_BIG * ones_b)
+    a_next, _, _ = target(xt, a_prev, keep)
+    _check_close(check, a_next, a_prev,
+                 "with the update gate forced to 0, a_next should equal a_prev",
+                 "a_next = ut * cct + (1 - ut) * a_prev; ut uses Wu and bu.", atol=_SAT_ATOL)
+    write = dict(params, Wu=zeros_w, bu=_BIG * ones_b, Wc=zeros_w)
+    a_next, _, _ = target(xt, a_prev, write)
+    _check_close(check, a_next, np.tanh(params["bc"]) * np.ones((1, m)),
+                 "with the update gate forced to 1 and Wc = 0, a_next should equal tanh(bc)",
+                 "cct = tanh(Wc @ concat + bc); did you add bc?", atol=_SAT_ATOL)
+    no_x = _zero_x_columns(params, ["Wu", "Wc"], n_a)
+    a1, _, _ = target(xt, a_prev, no_x)
+    a2, _, _ = target(xt + 1.0, a_prev, no_x)
+    _check_close(check, a2, a1, "when the last n_x columns of Wu and Wc are zero, a_next "
+                 "should not depend on xt",
+                 "concat = [a_prev; xt], with a_prev in the first n_a rows.")
+
+
+def check_simple_gru_cell_forward(target):
+    """Visible checks for simple_gru_cell_forward(xt, a_prev, parameters)."""
+    _simple_gru_cell_forward_checks(target)
+    _passed("check_simple_gru_cell_forward")
+
+
+_SIMPLE_GRU_HINTS = {
+    "dxt": "dxt is the LAST n_x rows of Wu.T @ dzu + Wc.T @ dzc.",
+    "da_prev": "a_prev reaches a_next twice: through concat (first n_a rows of "
+               "Wu.T @ dzu + Wc.T @ dzc) and directly through (1 - ut) * a_prev.",
+    "dWu": "dWu = dzu @ concat.T with dzu = da_next * (cct - a_prev) * ut * (1 - ut).",
+    "dbu": "dbu = np.sum(dzu, axis=1, keepdims=True).",
+    "dWc": "dWc = dzc @ concat.T with dzc = da_next * ut * (1 - cct**2).",
+    "dbc": "dbc = np.sum(dzc, axis=1, keepdims=True).",
+}
+
+
+def check_simple_gru_cell_backward(target, forward):
+    """Visible checks for simple_gru_cell_backward(da_next, cache).
+
+    `forward` is your simple_gru_cell_forward.
+    """
+    check = "check_simple_gru_cell_backward"
+    _run_prerequisite(check, _simple_gru_cell_forward_checks, forward, "simple_gru_cell_forward")
+    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
+        rng = np.random.default_rng(1000 + seed)
+        xt = _normal(rng, n_x, m)
+        a_prev = _normal(rng, n_a, m)
+        params = _gru_parameters(rng, n_x, n_a, n_y, "uc")
+        upstream = _normal(rng, n_a, m)
+        _, _, cache = forward(xt, a_prev, params)
+        grads = target(upstream.copy(), cache)
+        shapes = {"dxt": (n_x, m), "da_prev": (n_a, m)}
+        for gate in "uc":
+            shapes["dW" + gate] = (n_a, n_a + n_x)
+            shapes["db" + gate] = (n_a, 1)
+        _check_grad_dict(check, grads, shapes, _SIMPLE_GRU_HINTS)
+
+        def loss():
+            return float(np.sum(upstream * forward(xt, a_prev, params)[0]))
+
+        variables = {"dxt": xt, "da_prev": a_prev}
+        for gate in "uc":
+            variables["dW" + gate] = params["W" + gate]
+            variables["db" + gate] = params["b" + gate]
+        _gradient_check(check, grads, loss, variables, m, _SIMPLE_GRU_HINTS,
+                        "simple_gru_cell_forward")
+    _passed(check)
+
+
+# ---------------------------------------------------------------------------
+# Bonus: full GRU
+# ---------------------------------------------------------------------------
+_GRU_CACHE_HINT = "cache = (a_next, a_prev, xt, rt, ut, cct, parameters)."
+
+
+def _gru_cell_forward_checks(target):
+    check = "check_gru_cell_forward"
+    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (4, 2, 3, 1)]):
+        rng = np.random.default_rng(1100 + seed)
+        xt = _normal(rng, n_x, m)
+        a_prev = _normal(rng, n_a, m)
+        params = _gru_parameters(rng, n_x, n_a, n_y, "ruc")
+        before = _snapshot(xt, a_prev, params)
+        out = target(xt, a_prev, params)
+        _check_unchanged(check, before, (xt, a_prev, params), ("xt", "a_prev", "parameters"))
+
+        _check_sequence(check, out, 3, "the return value",
+                        "return a_next, yt_pred, cache (in that order).")
+        a_next, yt_pred, cache = out
+        _check_shape(check, a_next, (n_a, m), "a_next", "a_next has shape (n_a, m).")
+        _check_shape(check, yt_pred, (n_y, m), "yt_pred",
+                     "yt_pred = softmax(Wy @ a_next + by) has shape (n_y, m).")
+        _check_probabilities(check, yt_pred, "yt_pred")
+        _check_prediction(check, yt_pred, a_next, params["Wy"], params["by"], "Wy")
+        _check_sequence(check, cache, 7, "cache", _GRU_CACHE_HINT)
+        _check_slot(check, cache, 0, a_next, "a_next", _GRU_CACHE_HINT)
+        _check_slot(check, cache, 1, a_prev, "a_prev", _GRU_CACHE_HINT)
+        _check_slot(check, cache, 2, xt, "xt", _GRU_CACHE_HINT)
+        _check_slot(check, cache, 6, params, "parameters", _GRU_CACHE_HINT)
+        for index, name in ((3, "rt"), (4, "ut"), (5, "cct")):
+            _check_shape(check, cache[index], (n_a, m), f"cache[{index}] ({name})",
+                         _GRU_CACHE_HINT)
+        rt, ut, cct = cache[3], cache[4], cache[5]
+        _check_in_range(check, rt, 0, 1, "the reset gate rt (cache)",
+                        "rt is the output of sigmoid.", closed=True)
+        _check_in_range(check, ut, 0, 1, "the update gate ut (cache)",
+                        "ut is the output of sigmoid.", closed=True)
+        _check_in_range(check, cct, -1, 1, "the candidate cct (cache)",
+                        "cct is the output of np.tanh.", closed=True)
+        _check_close(check, a_next, ut * cct + (1 - ut) * a_prev,
+                     "a_next should equal ut * cct + (1 - ut) * a_prev (using your cache)",
+                     "ut weights the NEW candidate, (1 - ut) weights the old state.")
+        if m > 1:
+            a1, _, _ = target(xt[:, :1], a_prev[:, :1], params)
+            _check_close(check, a_next[:, :1], a1,
+                         "column 0 of a_next changes when the other examples are removed",
+                         "concatenate along axis 0, never mix columns.")
+
+    rng = np.random.default_rng(115)
+    n_x, n_a, n_y, m = 3, 5, 2, 4
+    xt = _normal(rng, n_x, m)
+    a_prev = _normal(rng, n_a, m)
+    params = _gru_parameters(rng, n_x, n_a, n_y, "ruc")
+    zeros_w = np.zeros((n_a, n_a + n_x))
+    ones_b = np.ones((n_a, 1))
+
+    keep = dict(params, Wu=zeros_w, bu=-_BIG * ones_b)
+    a_next, _, _ = target(xt, a_prev, keep)
+    _check_close(check, a_next, a_prev,
+                 "with the update gate forced to 0, a_next should equal a_prev",
+                 "a_next = ut * cct + (1 - ut) * a_prev; ut uses Wu and bu.", atol=_SAT_ATOL)
+
+    reset = dict(params, Wr=zeros_w, br=-_BIG * ones_b, Wu=zeros_w, bu=_BIG * ones_b)
+    a1, _, _ = target(xt, a_prev, reset)
+    a2, _, _ = target(xt, a_prev + 1.0, reset)
+    _check_close(check, a2, a1,
+                 "with the reset gate forced to 0 and the update gate forced to 1, a_next "
+                 "should not depend on a_prev",
+                 "the candidate uses [rt * a_prev; xt]: the reset gate (Wr, br) multiplies "
+                 "a_prev element-wise before it enters Wc.", atol=_SAT_ATOL)
+    x1, _, _ = target(xt + 1.0, a_prev, reset)
+    if np.allclose(x1, a1, atol=1e-6):
+        _fail(check, "with the update gate forced to 1, a_next should still depend on xt "
+                     "through the candidate.", expected="a_next changes when xt changes",
+              got="a_next did not change",
+              hint="the candidate is cct = tanh(Wc @ [rt * a_prev; xt] + bc); keep xt in it.")
+    open_reset = dict(params, Wr=zeros_w, br=_BIG * ones_b, Wu=zeros_w, bu=_BIG * ones_b)
+    o1, _, _ = target(xt, a_prev, open_reset)
+    o2, _, _ = target(xt, a_prev + 1.0, open_reset)
+    if np.allclose(o1, o2, atol=1e-6):
+        _fail(check, "with the reset gate forced to 1 and the update gate forced to 1, a_next "
+                     "should depend on a_prev through the candidate.",
+              expected="a_next changes when a_prev changes", got="a_next did not change",
+              hint="the candidate is cct = tanh(Wc @ [rt * a_prev; xt] + bc).")
+
+    no_x = _zero_x_columns(params, ["Wr", "Wu", "Wc"], n_a)
+    a1, _, _ = target(xt, a_prev, no_x)
+    a2, _, _ = target(xt + 1.0, a_prev, no_x)
+    _check_close(check, a2, a1, "when the last n_x columns of Wr, Wu and Wc are zero, a_next "
+                 "should not depend on xt",
+                 "stack a_prev (or rt * a_prev) ON TOP of xt: the first n_a rows are the "
+                 "hidden part, the last n_x rows are xt.")
+
+
+def check_gru_cell_forward(target):
+    """Visible checks for gru_cell_forward(xt, a_prev, parameters)."""
+    _gru_cell_forward_checks(target)
+    _passed("check_gru_cell_forward")
+
+
+_GRU_HINTS = {
+    "dxt": "xt enters through concat (gates r and u) AND through [rt * a_prev; xt] "
+           "(candidate): add the last n_x rows of both.",
+    "da_prev": "a_prev has three routes: the gates' concat, rt * a_prev inside the candidate, "
+               "and the direct term (1 - ut) * a_prev.",
+    "dWr": "dWr = dzr @ concat.T with dzr = (d(rt * a_prev) * a_prev) * rt * (1 - rt).",
+    "dbr": "dbr = np.sum(dzr, axis=1, keepdims=True).",
+    "dWu": "dWu = dzu @ concat.T with dzu = da_next * (cct - a_prev) * ut * (1 - ut).",
+    "dbu": "dbu = np.sum(dzu, axis=1, keepdims=True).",
+    "dWc": "dWc = dzc @ [rt * a_prev; xt].T with dzc = da_next * ut * (1 - cct**2).",
+    "dbc": "dbc = np.sum(dzc, axis=1, keepdims=True).",
+}
+
+
+def check_gru_cell_backward(target, forward):
+    """Visible checks for gru_cell_backward(da_next, cache).
+
+    `forward` is your gru_cell_forward.
+    """
+    check = "check_gru_cell_backward"
+    _run_prerequisite(check, _gru_cell_forward_checks, forward, "gru_cell_forward")
+    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
+        rng = np.random.default_rng(1200 + seed)
+        xt = _normal(rng, n_x, m)
+        a_prev = _normal(rng, n_a, m)
+        params = _gru_parameters(rng, n_x, n_a, n_y, "ruc")
+        upstream = _normal(rng, n_a, m)
+        _, _, cache = forward(xt, a_prev, params)
+        grads = target(upstream.copy(), cache)
+        shapes = {"dxt": (n_x, m), "da_prev": (n_a, m)}
+        for gate in "ruc":
+            shapes["dW" + gate] = (n_a, n_a + n_x)
+            shapes["db" + gate] = (n_a, 1)
+        _check_grad_dict(check, grads, shapes, _GRU_HINTS)
+
+        def loss():
+            return float(np.sum(upstream * forward(xt, a_prev, params)[0]))
+
+        variables = {"dxt": xt, "da_prev": a_prev}
+        for gate in "ruc":
+            variables["dW" + gate] = params["W" + gate]
+            variables["db" + gate] = params["b" + gate]
+        _gradient_check(check, grads, loss, variables, m, _GRU_HINTS, "gru_cell_forward")
+    _passed(check)
