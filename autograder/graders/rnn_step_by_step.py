@@ -165,5 +165,9 @@ BACKWARD_SPECS = [
          make_problem=cell_problem(oracle.gru_cell_forward, gru_cell_args), bonus=True),
 ]
 
-GRADERS = [forward_grader(ASSIGNMENT, oracle, spec) for spec in FORWARD_SPECS] + \
-          [backward_grader(ASSIGNMENT, oracle, spec) for spec in BACKWARD_SPECS]
+NOTEBOOK_ORDER = ["rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward",
+                  "rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward",
+                  "simple_gru_cell_forward", "simple_gru_cell_backward", "gru_cell_forward", "gru_cell_backward"]
+_graders = {spec.function: forward_grader(ASSIGNMENT, oracle, spec) for spec in FORWARD_SPECS}
+_graders.update({spec.function: backward_grader(ASSIGNMENT, oracle, spec) for spec in BACKWARD_SPECS})
+GRADERS = [_graders[name] for name in NOTEBOOK_ORDER]
