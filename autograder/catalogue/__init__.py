@@ -66,3 +66,29 @@ def entries(assignment=None, function=None):
 
 def wrong_entries(assignment, function):
     return [e for e in entries(assignment, function) if not e.correct]
+
+
+def student_namespace(entry):
+    """A notebook namespace holding the reference solution of every graded function of the
+    entry's assignment, with the entry's source executed into it (as if the student wrote it)."""
+    import numpy as np
+
+    from ..graders import ASSIGNMENT_GRADERS
+    oracle = ASSIGNMENT_GRADERS[entry.assignment][0].oracle
+    namespace = {"np": np, **{name: getattr(oracle, name) for name in dir(oracle) if not name.startswith("_")}}
+    exec(compile(entry.source, f"<{entry.function}__{entry.slug}>", "exec"), namespace)
+    return namespace
+
+
+def grade_entry(entry, seeds):
+    """Grade an entry: ({seed: report of its own function}, [reports of the other functions])."""
+    from ..graders import ASSIGNMENT_GRADERS, graded_names
+    from ..grading import run
+    names = graded_names(entry.assignment)
+    own, others = {}, []
+    for grader in ASSIGNMENT_GRADERS[entry.assignment]:
+        if grader.function == entry.function:
+            own = {seed: run(grader, student_namespace(entry), names, seed) for seed in seeds}
+        else:
+            others.append(run(grader, student_namespace(entry), names, seeds[0]))
+    return own, others

@@ -69,8 +69,8 @@ def rnn_cell_backward__a_prev_in_derivative(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@wrong("a_next = tanh(z): before going through the weights, multiply da_next by the derivative "
-       "of the tanh, (1 - a_next**2).")
+@wrong("a_next = tanh(z): before going through the weights, multiply da_next by the derivative of "
+       "the tanh, (1 - a_next**2).")
 def rnn_cell_backward__missing_tanh_derivative(da_next, cache):
     (a_next, a_prev, xt, parameters) = cache
     dxt = np.dot(parameters["Wax"].T, da_next)
@@ -81,7 +81,8 @@ def rnn_cell_backward__missing_tanh_derivative(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@wrong("a_next is already tanh(z), so the derivative is 1 - a_next**2: don't apply np.tanh to a_next again.")
+@wrong("a_next is already tanh(z), so the derivative is 1 - a_next**2: don't apply np.tanh to "
+       "a_next again.")
 def rnn_cell_backward__tanh_applied_twice(da_next, cache):
     (a_next, a_prev, xt, parameters) = cache
     dtanh = (1 - np.tanh(a_next) ** 2) * da_next
@@ -93,8 +94,8 @@ def rnn_cell_backward__tanh_applied_twice(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@wrong("The backward functions of this assignment don't average over the batch: "
-       "leave out the division by m (the loss is a sum over the examples).")
+@wrong("The backward functions of this assignment don't average over the batch: leave out the "
+       "division by m (the loss is a sum over the examples).")
 def rnn_cell_backward__divided_by_m(da_next, cache):
     (a_next, a_prev, xt, parameters) = cache
     m = xt.shape[1]
@@ -107,8 +108,8 @@ def rnn_cell_backward__divided_by_m(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@wrong("dba sums over the examples, which are the columns: use axis=1 (with keepdims=True), "
-       "so that dba has the shape of ba, (n_a, 1).")
+@wrong("dba sums over the examples, which are the columns: use axis=1 (with keepdims=True), so that "
+       "dba has the shape of ba, (n_a, 1).")
 def rnn_cell_backward__bias_summed_over_axis_0(da_next, cache):
     (a_next, a_prev, xt, parameters) = cache
     dtanh = (1 - a_next ** 2) * da_next
@@ -145,8 +146,8 @@ def rnn_cell_backward__transposed_dWaa(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@wrong("Going backward through Waa a_prev multiplies by the transpose of Waa; being square, "
-       "Waa without .T has the right shape but gives the wrong da_prev.")
+@wrong("Going backward through Waa a_prev multiplies by the transpose of Waa; being square, Waa "
+       "without .T has the right shape but gives the wrong da_prev.")
 def rnn_cell_backward__da_prev_without_transpose(da_next, cache):
     (a_next, a_prev, xt, parameters) = cache
     dtanh = (1 - a_next ** 2) * da_next
@@ -239,8 +240,8 @@ def rnn_backward__ignores_carried_gradient(da, caches):
     return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@wrong("Every hidden state a<t> receives its own gradient from the loss: at step t, pass "
-       "da[:, :, t] + the gradient carried back from step t+1, not only the carried gradient.")
+@wrong("Every hidden state a<t> receives its own gradient from the loss: at step t, pass da[:, :, "
+       "t] + the gradient carried back from step t+1, not only the carried gradient.")
 def rnn_backward__only_last_step_upstream(da, caches):
     (caches, x) = caches
     (a1, a0, x1, parameters) = caches[0]
@@ -262,8 +263,8 @@ def rnn_backward__only_last_step_upstream(da, caches):
     return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@wrong("The weights are shared by every time step: accumulate dWax, dWaa and dba with += over "
-       "the steps instead of overwriting them (yours keep only the last step processed).")
+@wrong("The weights are shared by every time step: accumulate dWax, dWaa and dba with += over the "
+       "steps instead of overwriting them (yours keep only the last step processed).")
 def rnn_backward__overwrites_weight_gradients(da, caches):
     (caches, x) = caches
     (a1, a0, x1, parameters) = caches[0]
@@ -285,8 +286,8 @@ def rnn_backward__overwrites_weight_gradients(da, caches):
     return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@wrong("Back-propagation through time starts at the last step: loop over reversed(range(T_x)), "
-       "so the gradient you carry into step t comes from step t+1.")
+@wrong("Back-propagation through time starts at the last step: loop over reversed(range(T_x)), so "
+       "the gradient you carry into step t comes from step t+1.")
 def rnn_backward__forward_in_time(da, caches):
     (caches, x) = caches
     (a1, a0, x1, parameters) = caches[0]
@@ -355,8 +356,8 @@ def rnn_backward__dx_at_loop_counter(da, caches):
     return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@wrong("Back-propagation through time sums the contributions of the steps: don't divide the "
-       "weight gradients by T_x.")
+@wrong("Back-propagation through time sums the contributions of the steps: don't divide the weight "
+       "gradients by T_x.")
 def rnn_backward__averaged_over_time(da, caches):
     (caches, x) = caches
     (a1, a0, x1, parameters) = caches[0]
@@ -408,7 +409,8 @@ def lstm_cell_backward__weight_blocks(da_next, dc_next, cache):
             "dbi": dbi, "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
 
 
-@correct("The four gates stacked with np.vstack: one product for dconcat, one for all weight gradients.")
+@correct("The four gates stacked with np.vstack: one product for dconcat, one for all weight "
+         "gradients.")
 def lstm_cell_backward__stacked_gates(da_next, dc_next, cache):
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a = a_prev.shape[0]
@@ -447,9 +449,8 @@ def lstm_cell_backward__einsum(da_next, dc_next, cache):
     return grads
 
 
-
-@wrong("c_next = ft * c_prev + it * cct: the gradient that reaches c_prev is the total dc multiplied "
-       "by ft.")
+@wrong("c_next = ft * c_prev + it * cct: the gradient that reaches c_prev is the total dc "
+       "multiplied by ft.")
 def lstm_cell_backward__dc_prev_missing_ft(da_next, dc_next, cache):
     (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
     n_a, m = a_next.shape
@@ -508,8 +509,8 @@ def lstm_cell_backward__c_prev_in_output_path(da_next, dc_next, cache):
             "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
 
 
-@wrong("concat stacks a_prev above xt: the first n_a rows of its gradient belong to a_prev, the last "
-       "n_x to xt.")
+@wrong("concat stacks a_prev above xt: the first n_a rows of its gradient belong to a_prev, the "
+       "last n_x to xt.")
 def lstm_cell_backward__swapped_concat_halves(da_next, dc_next, cache):
     (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
     n_a, m = a_next.shape
@@ -682,8 +683,8 @@ def lstm_backward__collect_then_sum(da, caches):
     return result
 
 
-@wrong("The cell state carries gradient back through time too: pass the dc_prev returned by step t+1 "
-       "as dc_next of step t (zeros only before the last step).")
+@wrong("The cell state carries gradient back through time too: pass the dc_prev returned by step "
+       "t+1 as dc_next of step t (zeros only before the last step).")
 def lstm_backward__dc_next_zero_every_step(da, caches):
     (caches, x) = caches
     (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
@@ -718,8 +719,8 @@ def lstm_backward__dc_next_zero_every_step(da, caches):
             "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
 
 
-@wrong("a<t> also feeds step t+1: add the da_prev returned by step t+1 to da[:, :, t] before calling "
-       "lstm_cell_backward.")
+@wrong("a<t> also feeds step t+1: add the da_prev returned by step t+1 to da[:, :, t] before "
+       "calling lstm_cell_backward.")
 def lstm_backward__ignores_carried_da(da, caches):
     (caches, x) = caches
     (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
@@ -754,8 +755,8 @@ def lstm_backward__ignores_carried_da(da, caches):
             "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
 
 
-@wrong("Every hidden state a<t> receives its own gradient from the loss: at step t, pass da[:, :, t] "
-       "+ the gradient carried back from step t+1, not only the carried gradient.")
+@wrong("Every hidden state a<t> receives its own gradient from the loss: at step t, pass da[:, :, "
+       "t] + the gradient carried back from step t+1, not only the carried gradient.")
 def lstm_backward__only_last_step_upstream(da, caches):
     (caches, x) = caches
     (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
@@ -790,8 +791,8 @@ def lstm_backward__only_last_step_upstream(da, caches):
             "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
 
 
-@wrong("The gates' weights are shared by every time step: accumulate the dW and db gradients with += "
-       "instead of overwriting them (yours keep only the last step processed).")
+@wrong("The gates' weights are shared by every time step: accumulate the dW and db gradients with "
+       "+= instead of overwriting them (yours keep only the last step processed).")
 def lstm_backward__overwrites_weight_gradients(da, caches):
     (caches, x) = caches
     (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]

@@ -52,8 +52,8 @@ def simple_gru_cell_forward__concat_xt_first(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
-@wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = 1 "
-       "means 'take the candidate' (some libraries use the opposite convention).")
+@wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = "
+       "1 means 'take the candidate' (some libraries use the opposite convention).")
 def simple_gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
     Wu = parameters["Wu"]
     bu = parameters["bu"]
@@ -70,8 +70,8 @@ def simple_gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
-@wrong("Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct + "
-       "(1 - ut) * a_prev itself.")
+@wrong("Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct "
+       "+ (1 - ut) * a_prev itself.")
 def simple_gru_cell_forward__tanh_on_a_next(xt, a_prev, parameters):
     Wu = parameters["Wu"]
     bu = parameters["bu"]
@@ -160,7 +160,8 @@ def simple_gru_cell_forward__rnn_style_cache(xt, a_prev, parameters):
 
 # --------------------------------------------------------------- simple_gru_cell_backward
 
-@correct("Separate a_prev and xt blocks of each weight matrix; weight gradients assembled with np.hstack.")
+@correct("Separate a_prev and xt blocks of each weight matrix; weight gradients assembled with "
+         "np.hstack.")
 def simple_gru_cell_backward__weight_blocks(da_next, cache):
     a_next, a_prev, xt, ut, cct, parameters = cache
     n_a = a_prev.shape[0]
@@ -198,8 +199,8 @@ def simple_gru_cell_backward__loop_over_examples(da_next, cache):
     return grads
 
 
-@wrong("a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is cct "
-       "- a_prev: check the sign of that factor.")
+@wrong("a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is "
+       "cct - a_prev: check the sign of that factor.")
 def simple_gru_cell_backward__wrong_sign_of_update(da_next, cache):
     (a_next, a_prev, xt, ut, cct, parameters) = cache
     n_a, m = a_prev.shape
@@ -324,10 +325,12 @@ def gru_cell_forward__weight_blocks(xt, a_prev, parameters):
     return a_next, yt_pred, (a_next, a_prev, xt, rt, ut, cct, parameters)
 
 
-@correct("np.vstack for the concatenations and a dict comprehension over the two gates.")
+@correct("np.vstack for the concatenations and a for-loop over the two sigmoid gates.")
 def gru_cell_forward__gate_loop(xt, a_prev, parameters):
     concat = np.vstack((a_prev, xt))
-    gates = {g: sigmoid(np.dot(parameters["W" + g], concat) + parameters["b" + g]) for g in ("r", "u")}
+    gates = {}
+    for g in ("r", "u"):
+        gates[g] = sigmoid(np.dot(parameters["W" + g], concat) + parameters["b" + g])
     rt, ut = gates["r"], gates["u"]
     cct = np.tanh(np.dot(parameters["Wc"], np.vstack((rt * a_prev, xt))) + parameters["bc"])
     a_next = a_prev + ut * (cct - a_prev)
@@ -352,9 +355,9 @@ def gru_cell_forward__candidate_without_reset(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
-@wrong("In this course rt multiplies a_prev before the product with Wc, so the candidate reads [rt * "
-       "a_prev; xt]; scaling Wc's product with a_prev by rt afterwards is the reset_after variant of "
-       "some libraries.")
+@wrong("In this course rt multiplies a_prev before the product with Wc, so the candidate reads [rt "
+       "* a_prev; xt]; scaling Wc's product with a_prev by rt afterwards is the reset_after variant "
+       "of some libraries.")
 def gru_cell_forward__reset_after_product(xt, a_prev, parameters):
     Wr, br = parameters["Wr"], parameters["br"]
     Wu, bu = parameters["Wu"], parameters["bu"]
@@ -388,8 +391,8 @@ def gru_cell_forward__concat_xt_first(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
-@wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = 1 "
-       "means 'take the candidate' (some libraries use the opposite convention).")
+@wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = "
+       "1 means 'take the candidate' (some libraries use the opposite convention).")
 def gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
     Wr, br = parameters["Wr"], parameters["br"]
     Wu, bu = parameters["Wu"], parameters["bu"]
@@ -405,8 +408,8 @@ def gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
-@wrong("Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct + "
-       "(1 - ut) * a_prev itself.")
+@wrong("Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct "
+       "+ (1 - ut) * a_prev itself.")
 def gru_cell_forward__tanh_on_a_next(xt, a_prev, parameters):
     Wr, br = parameters["Wr"], parameters["br"]
     Wu, bu = parameters["Wu"], parameters["bu"]
@@ -458,7 +461,8 @@ def gru_cell_forward__gates_swapped_in_cache(xt, a_prev, parameters):
 
 # ---------------------------------------------------------------------- gru_cell_backward
 
-@correct("Separate a_prev and xt blocks of each weight matrix; weight gradients assembled with np.hstack.")
+@correct("Separate a_prev and xt blocks of each weight matrix; weight gradients assembled with "
+         "np.hstack.")
 def gru_cell_backward__weight_blocks(da_next, cache):
     a_next, a_prev, xt, rt, ut, cct, parameters = cache
     n_a = a_prev.shape[0]
@@ -472,7 +476,8 @@ def gru_cell_backward__weight_blocks(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev,
             "dWr": np.hstack([dzr @ a_prev.T, dzr @ xt.T]), "dbr": dzr.sum(axis=1, keepdims=True),
             "dWu": np.hstack([dzu @ a_prev.T, dzu @ xt.T]), "dbu": dzu.sum(axis=1, keepdims=True),
-            "dWc": np.hstack([dzc @ (rt * a_prev).T, dzc @ xt.T]), "dbc": dzc.sum(axis=1, keepdims=True)}
+            "dWc": np.hstack([dzc @ (rt * a_prev).T, dzc @ xt.T]),
+            "dbc": dzc.sum(axis=1, keepdims=True)}
 
 
 @correct("np.einsum throughout, with a loop over the two gates that read [a_prev; xt].")
@@ -496,8 +501,8 @@ def gru_cell_backward__einsum(da_next, cache):
     return grads
 
 
-@wrong("a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is cct "
-       "- a_prev: check the sign of that factor.")
+@wrong("a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is "
+       "cct - a_prev: check the sign of that factor.")
 def gru_cell_backward__wrong_sign_of_update(da_next, cache):
     (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
     n_a, m = a_prev.shape
