@@ -55,6 +55,8 @@ def expect_keys(name, value, keys):
 def shape_hint(actual, expected):
     if len(actual) + 1 == len(expected) and expected[-1] == 1 and actual == expected[:-1]:
         return "A bias gradient keeps its column: sum with keepdims=True."
+    if len(actual) == len(expected) == 2 and expected[1] == 1 and actual[0] == 1 and expected[0] != 1:
+        return "A bias gradient sums over the examples (the columns): axis=1, keepdims=True."
     if len(actual) == len(expected) == 2 and actual == expected[::-1]:
         return "The shape is transposed: check the order of the factors in your matrix product."
     return "Write down the shape of every factor; the docstring gives the shape of each input."

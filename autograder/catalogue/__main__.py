@@ -7,6 +7,7 @@ own hint (the misconception was named, not just detected).
 import argparse
 from collections import defaultdict
 
+from ..graders import ASSIGNMENT_GRADERS, graded_names
 from . import entries, grade_entry
 
 
@@ -28,7 +29,8 @@ def main():
             row[4] += entry.hint in own[seeds[0]].render()
     print(f"{'graded function':<42} {'wrong killed':>12} {'correct full':>12} {'own hint':>9}")
     totals = [0] * 5
-    for name, row in rows.items():
+    order = [f"{a}.{f}" for a in ASSIGNMENT_GRADERS for f in graded_names(a)]
+    for name, row in sorted(rows.items(), key=lambda item: order.index(item[0])):
         totals = [t + r for t, r in zip(totals, row)]
         print(f"{name:<42} {row[0]:>6}/{row[1]:<5} {row[2]:>6}/{row[3]:<5} {row[4]:>4}/{row[1]:<4}")
     print(f"{'all':<42} {totals[0]:>6}/{totals[1]:<5} {totals[2]:>6}/{totals[3]:<5} {totals[4]:>4}/{totals[1]:<4}")

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..checks import Mismatch, compare, expect_same_shapes, matches
+from ..checks import Mismatch, compare, expect_same_shapes, expect_sequence, matches
 from ..gradcheck import numerical_gradients, relative_error
 from ..grading import Check, Grader, Partial
 from ..probes import describe_sizes, problem_sizes
@@ -87,14 +87,18 @@ def forward_grader(assignment, oracle, spec):
         return student(*args), reference(*copy.deepcopy(args))
 
     def diagnose(student, args, actual, expected):
-        hint = known_mistake(assignment, spec.function, args, actual)
-        if hint:
-            return hint
+        """Where a wrong value comes from: a term, a gate, or the first wrong time step."""
+        try:
+            return locate(student, args, actual, expected)
+        except Mismatch:  # the student's code failed on the isolated problem: no diagnosis
+            return None
+
+    def locate(student, args, actual, expected):
         for label, term_hint, zero in spec.terms:
             isolated = zero(copy.deepcopy(args))
             mine, ref = run_both(student, isolated)
             if not matches(tuple(mine[:n_values]), tuple(ref[:n_values])):
-                return f"With every term but {label} set to zero your result is still wrong: {term_hint}"
+                return f"With every term but {label} set to zero, your result already differs: {term_hint}"
         cache, ref_cache = actual[-1], expected[-1]
         for index, label, term_hint in spec.intermediates:
             if isinstance(cache, tuple) and len(cache) == len(ref_cache) and \
@@ -111,36 +115,41 @@ def forward_grader(assignment, oracle, spec):
 
     def structure(student, rng):
         sizes = problem_sizes(rng, spec.dims)[0]
-        actual, expected = run_both(student, spec.make_args(rng, sizes))
+        args = spec.make_args(rng, sizes)
+        actual, expected = run_both(student, args)
         try:
             expect_same_shapes(spec.function, actual, expected, spec.outputs)
         except Mismatch as mismatch:
+            mismatch.hint = known_mistake(assignment, spec.function, args, actual) or mismatch.hint
             raise at(sizes, mismatch) from None
 
     def values(student, rng):
         for sizes in problem_sizes(rng, spec.dims):
             args = spec.make_args(rng, sizes)
             actual, expected = run_both(student, args)
-            try:
-                expect_same_shapes(spec.function, actual, expected, spec.outputs)
+            try:  # the returned values only: the cache has a check of its own
+                expect_sequence(spec.function, actual, len(spec.outputs), spec.outputs)
                 for i in range(n_values):
                     compare(spec.outputs[i], actual[i], expected[i])
             except Mismatch as mismatch:
-                mismatch.hint = mismatch.hint or diagnose(student, args, actual, expected)
+                mismatch.hint = known_mistake(assignment, spec.function, args, actual) or mismatch.hint \
+                    or diagnose(student, args, actual, expected)
                 raise at(sizes, mismatch) from None
 
     def cache(student, rng):
         """The full cache when the returned values are right; its layout (items and shapes)
         when they are not, so one mistake in the values is not charged twice."""
         for sizes in problem_sizes(rng, spec.dims):
-            actual, expected = run_both(student, spec.make_args(rng, sizes))
+            args = spec.make_args(rng, sizes)
+            actual, expected = run_both(student, args)
             try:
                 expect_same_shapes(spec.function, actual, expected, spec.outputs)
                 if matches(tuple(actual[:n_values]), tuple(expected[:n_values])):
                     compare(spec.outputs[-1], actual[-1], expected[-1], spec.cache_labels or None)
             except Mismatch as mismatch:
-                mismatch.hint = mismatch.hint or f"The backward pass reads the cache: store {spec.outputs[-1]} = " \
-                                                 f"({', '.join(spec.cache_labels)}) in this order."
+                mismatch.hint = known_mistake(assignment, spec.function, args, actual) or mismatch.hint or \
+                    f"The backward pass reads the cache: store {spec.outputs[-1]} = ({', '.join(spec.cache_labels)})" \
+                    " in this order."
                 raise at(sizes, mismatch) from None
 
     returned = ", ".join(spec.outputs)
@@ -159,9 +168,11 @@ def backward_grader(assignment, oracle, spec):
     def structure(student, rng):
         sizes = problem_sizes(rng, spec.dims)[0]
         problem = spec.make_problem(rng, sizes)
+        actual = student(*problem.args)
         try:
-            expect_same_shapes(spec.function, student(*problem.args), reference(*copy.deepcopy(problem.args)))
+            expect_same_shapes(spec.function, actual, reference(*copy.deepcopy(problem.args)))
         except Mismatch as mismatch:
+            mismatch.hint = known_mistake(assignment, spec.function, problem.args, actual) or mismatch.hint
             raise at(sizes, mismatch) from None
 
     def gradients(student, rng):
@@ -190,8 +201,8 @@ def backward_grader(assignment, oracle, spec):
                         mismatch.message += (f" Its relative error against centred finite differences of the "
                                              f"forward pass is {relative_error(got, numeric[key]):.2g} "
                                              "(a correct gradient is below 1e-7).")
-                    mismatch.hint = mismatch.hint or known_mistake(assignment, spec.function, problem.args, actual) \
-                        or scale_hint(got, expected[key])
+                    mismatch.hint = known_mistake(assignment, spec.function, problem.args, actual) \
+                        or mismatch.hint or scale_hint(got, expected[key])
                     wrong[key] = at(sizes, mismatch).render()
         if wrong:
             return Partial(1 - len(wrong) / len(keys), list(wrong.values()))
