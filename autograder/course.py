@@ -5,6 +5,7 @@ source notebooks (shared by the demo and the course-level tests).
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -60,15 +61,15 @@ def solutions(assignment, root=REPOSITORY):
 
 
 def write_submission(root, student, assignment, answers):
-    """Write submitted/<student>/<assignment>/ from the release notebook, with each solution cell
-    whose grade_id is in `answers` replaced by that code (what a student's notebook holds)."""
+    """Write submitted/<student>/<assignment>/: the release as downloaded, its notebook's solution
+    cells whose grade_id is in `answers` replaced by that code (what a student hands in)."""
     nb = nbformat.read(release_notebook(assignment, root), as_version=4)
     for cell in nb.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
         if nbgrader_meta(cell).get("solution") and grade_id in answers:
             cell.source = answers[grade_id]
     folder = Path(root) / "submitted" / student / assignment
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(release_notebook(assignment, root).parent, folder, dirs_exist_ok=True)
     nbformat.write(nb, folder / ASSIGNMENTS[assignment])
     (folder / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC")
     return folder
