@@ -312,6 +312,32 @@ def _check_grad_dict(check, grads, shapes, hints):
 # ---------------------------------------------------------------------------
 # Exercise 1: rnn_cell_forward
 # ---------------------------------------------------------------------------
+def _check_cell_backward(check, target, forward, prerequisite, make_parameters, weights,
+                         hints, seed_base):
+    """Visible checks shared by rnn_cell_backward and the GRU cell backward functions: the
+    keys and shapes of the gradient dict, then finite differences of your forward cell
+    (loss = sum(upstream * a_next)). `weights` names the parameters that get gradients."""
+    forward_name = check[len("check_"):].replace("backward", "forward")
+    _run_prerequisite(check, prerequisite, forward, forward_name)
+    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
+        rng = np.random.default_rng(seed_base + seed)
+        xt = _normal(rng, n_x, m)
+        a_prev = _normal(rng, n_a, m)
+        params = make_parameters(rng, n_x, n_a, n_y)
+        upstream = _normal(rng, n_a, m)
+        cache = forward(xt, a_prev, params)[2]
+        grads = target(upstream.copy(), cache)
+        variables = {"dxt": xt, "da_prev": a_prev}
+        variables.update({"d" + name: params[name] for name in weights})
+        _check_grad_dict(check, grads, {k: v.shape for k, v in variables.items()}, hints)
+
+        def loss():
+            return float(np.sum(upstream * forward(xt, a_prev, params)[0]))
+
+        _gradient_check(check, grads, loss, variables, m, hints, forward_name)
+    _passed(check)
+
+
 def _rnn_cell_forward_checks(target):
     check = "check_rnn_cell_forward"
     for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 4, 3, 1)]):
@@ -678,27 +704,8 @@ def check_rnn_cell_backward(target, forward):
     `forward` is your rnn_cell_forward; the gradients are compared with
     finite differences of it.
     """
-    check = "check_rnn_cell_backward"
-    _run_prerequisite(check, _rnn_cell_forward_checks, forward, "rnn_cell_forward")
-    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
-        rng = np.random.default_rng(500 + seed)
-        xt = _normal(rng, n_x, m)
-        a_prev = _normal(rng, n_a, m)
-        params = _rnn_parameters(rng, n_x, n_a, n_y)
-        upstream = _normal(rng, n_a, m)
-        _, _, cache = forward(xt, a_prev, params)
-        grads = target(upstream.copy(), cache)
-        _check_grad_dict(check, grads, {"dxt": (n_x, m), "da_prev": (n_a, m),
-                                        "dWax": (n_a, n_x), "dWaa": (n_a, n_a),
-                                        "dba": (n_a, 1)}, _RNN_CELL_HINTS)
-
-        def loss():
-            return float(np.sum(upstream * forward(xt, a_prev, params)[0]))
-
-        variables = {"dxt": xt, "da_prev": a_prev, "dWax": params["Wax"],
-                     "dWaa": params["Waa"], "dba": params["ba"]}
-        _gradient_check(check, grads, loss, variables, m, _RNN_CELL_HINTS, "rnn_cell_forward")
-    _passed(check)
+    _check_cell_backward("check_rnn_cell_backward", target, forward, _rnn_cell_forward_checks,
+                         _rnn_parameters, ("Wax", "Waa", "ba"), _RNN_CELL_HINTS, 500)
 
 
 # ---------------------------------------------------------------------------
@@ -941,32 +948,10 @@ def check_simple_gru_cell_backward(target, forward):
 
     `forward` is your simple_gru_cell_forward.
     """
-    check = "check_simple_gru_cell_backward"
-    _run_prerequisite(check, _simple_gru_cell_forward_checks, forward, "simple_gru_cell_forward")
-    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
-        rng = np.random.default_rng(1000 + seed)
-        xt = _normal(rng, n_x, m)
-        a_prev = _normal(rng, n_a, m)
-        params = _gru_parameters(rng, n_x, n_a, n_y, "uc")
-        upstream = _normal(rng, n_a, m)
-        _, _, cache = forward(xt, a_prev, params)
-        grads = target(upstream.copy(), cache)
-        shapes = {"dxt": (n_x, m), "da_prev": (n_a, m)}
-        for gate in "uc":
-            shapes["dW" + gate] = (n_a, n_a + n_x)
-            shapes["db" + gate] = (n_a, 1)
-        _check_grad_dict(check, grads, shapes, _SIMPLE_GRU_HINTS)
-
-        def loss():
-            return float(np.sum(upstream * forward(xt, a_prev, params)[0]))
-
-        variables = {"dxt": xt, "da_prev": a_prev}
-        for gate in "uc":
-            variables["dW" + gate] = params["W" + gate]
-            variables["db" + gate] = params["b" + gate]
-        _gradient_check(check, grads, loss, variables, m, _SIMPLE_GRU_HINTS,
-                        "simple_gru_cell_forward")
-    _passed(check)
+    _check_cell_backward("check_simple_gru_cell_backward", target, forward,
+                         _simple_gru_cell_forward_checks,
+                         lambda rng, n_x, n_a, n_y: _gru_parameters(rng, n_x, n_a, n_y, "uc"),
+                         ("Wu", "bu", "Wc", "bc"), _SIMPLE_GRU_HINTS, 1000)
 
 
 # ---------------------------------------------------------------------------
@@ -1089,28 +1074,6 @@ def check_gru_cell_backward(target, forward):
 
     `forward` is your gru_cell_forward.
     """
-    check = "check_gru_cell_backward"
-    _run_prerequisite(check, _gru_cell_forward_checks, forward, "gru_cell_forward")
-    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
-        rng = np.random.default_rng(1200 + seed)
-        xt = _normal(rng, n_x, m)
-        a_prev = _normal(rng, n_a, m)
-        params = _gru_parameters(rng, n_x, n_a, n_y, "ruc")
-        upstream = _normal(rng, n_a, m)
-        _, _, cache = forward(xt, a_prev, params)
-        grads = target(upstream.copy(), cache)
-        shapes = {"dxt": (n_x, m), "da_prev": (n_a, m)}
-        for gate in "ruc":
-            shapes["dW" + gate] = (n_a, n_a + n_x)
-            shapes["db" + gate] = (n_a, 1)
-        _check_grad_dict(check, grads, shapes, _GRU_HINTS)
-
-        def loss():
-            return float(np.sum(upstream * forward(xt, a_prev, params)[0]))
-
-        variables = {"dxt": xt, "da_prev": a_prev}
-        for gate in "ruc":
-            variables["dW" + gate] = params["W" + gate]
-            variables["db" + gate] = params["b" + gate]
-        _gradient_check(check, grads, loss, variables, m, _GRU_HINTS, "gru_cell_forward")
-    _passed(check)
+    _check_cell_backward("check_gru_cell_backward", target, forward, _gru_cell_forward_checks,
+                         lambda rng, n_x, n_a, n_y: _gru_parameters(rng, n_x, n_a, n_y, "ruc"),
+                         ("Wr", "br", "Wu", "bu", "Wc", "bc"), _GRU_HINTS, 1200)
