@@ -69,6 +69,13 @@ def known_mistake(assignment, function, args, actual):
     return None
 
 
+def explain(mismatch, assignment, function, sizes, args, actual, fallback=lambda: None):
+    """The mismatch, placed on its problem, with the best hint: a catalogued mistake's, the
+    check's own, or fallback() (computed only when neither exists)."""
+    mismatch.hint = known_mistake(assignment, function, args, actual) or mismatch.hint or fallback()
+    return at(sizes, mismatch)
+
+
 def first_wrong_step(actual, expected):
     """For (.., T) arrays: index of the first time step that differs, or None."""
     for t in range(expected.shape[-1]):
@@ -120,8 +127,7 @@ def forward_grader(assignment, oracle, spec):
         try:
             expect_same_shapes(spec.function, actual, expected, spec.outputs)
         except Mismatch as mismatch:
-            mismatch.hint = known_mistake(assignment, spec.function, args, actual) or mismatch.hint
-            raise at(sizes, mismatch) from None
+            raise explain(mismatch, assignment, spec.function, sizes, args, actual) from None
 
     def values(student, rng):
         for sizes in problem_sizes(rng, spec.dims):
@@ -132,9 +138,8 @@ def forward_grader(assignment, oracle, spec):
                 for i in range(n_values):
                     compare(spec.outputs[i], actual[i], expected[i])
             except Mismatch as mismatch:
-                mismatch.hint = known_mistake(assignment, spec.function, args, actual) or mismatch.hint \
-                    or diagnose(student, args, actual, expected)
-                raise at(sizes, mismatch) from None
+                raise explain(mismatch, assignment, spec.function, sizes, args, actual,
+                              lambda: diagnose(student, args, actual, expected)) from None
 
     def cache(student, rng):
         """The full cache when the returned values are right; its layout (items and shapes)
@@ -147,10 +152,9 @@ def forward_grader(assignment, oracle, spec):
                 if matches(tuple(actual[:n_values]), tuple(expected[:n_values])):
                     compare(spec.outputs[-1], actual[-1], expected[-1], spec.cache_labels or None)
             except Mismatch as mismatch:
-                mismatch.hint = known_mistake(assignment, spec.function, args, actual) or mismatch.hint or \
-                    f"The backward pass reads the cache: store {spec.outputs[-1]} = ({', '.join(spec.cache_labels)})" \
-                    " in this order."
-                raise at(sizes, mismatch) from None
+                raise explain(mismatch, assignment, spec.function, sizes, args, actual, lambda: (
+                    f"The backward pass reads the cache: store {spec.outputs[-1]} = "
+                    f"({', '.join(spec.cache_labels)}) in this order.")) from None
 
     returned = ", ".join(spec.outputs)
     checks = [Check(f"returns ({returned}) with the right shapes", 0.2, structure),
@@ -172,8 +176,7 @@ def backward_grader(assignment, oracle, spec):
         try:
             expect_same_shapes(spec.function, actual, reference(*copy.deepcopy(problem.args)))
         except Mismatch as mismatch:
-            mismatch.hint = known_mistake(assignment, spec.function, problem.args, actual) or mismatch.hint
-            raise at(sizes, mismatch) from None
+            raise explain(mismatch, assignment, spec.function, sizes, problem.args, actual) from None
 
     def gradients(student, rng):
         wrong = {}  # gradient key -> first problem found
@@ -201,9 +204,8 @@ def backward_grader(assignment, oracle, spec):
                         mismatch.message += (f" Its relative error against centred finite differences of the "
                                              f"forward pass is {relative_error(got, numeric[key]):.2g} "
                                              "(a correct gradient is below 1e-7).")
-                    mismatch.hint = known_mistake(assignment, spec.function, problem.args, actual) \
-                        or mismatch.hint or scale_hint(got, expected[key])
-                    wrong[key] = at(sizes, mismatch).render()
+                    wrong[key] = explain(mismatch, assignment, spec.function, sizes, problem.args, actual,
+                                         lambda: scale_hint(got, expected[key])).render()
         if wrong:
             return Partial(1 - len(wrong) / len(keys), list(wrong.values()))
         return None
