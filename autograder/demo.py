@@ -35,23 +35,23 @@ def build_submissions(root, assignment):
 
 
 def format_table(assignment, table, bonus):
-    functions = [f for f in next(iter(table.values()))]
+    """Points per graded function (rows) and student (columns), with core and bonus totals."""
+    students = sorted(table)
+    functions = list(table[students[0]])
     core = [f for f in functions if f not in bonus]
-    header = ["student"] + core + ["core"] + ([f"{f} (bonus)" for f in bonus] + ["bonus"] if bonus else [])
-    rows = []
-    for student in sorted(table):
-        scores = table[student]
-        cells = [scores[f] or 0.0 for f in core]
-        row = [student] + [f"{s:g}" for s in cells] + [f"{sum(cells):g}"]
-        if bonus:
-            extra = [scores[f] or 0.0 for f in bonus]
-            row += [f"{s:g}" for s in extra] + [f"{sum(extra):g}"]
-        rows.append(row)
+
+    def total(names):
+        return [sum(table[s][f] or 0.0 for f in names) for s in students]
+
+    rows = [[f"{f} (bonus)" if f in bonus else f] + [f"{table[s][f] or 0.0:g}" for s in students]
+            for f in core + bonus]
+    rows.append(["core total"] + [f"{t:g}" for t in total(core)])
+    if bonus:
+        rows.append(["bonus total"] + [f"{t:g}" for t in total(bonus)])
+    header = [assignment] + students
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-    lines = [f"== {assignment} =="]
-    lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-              for r in [header] + rows]
-    return "\n".join(lines)
+    return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+                     for r in [header] + rows)
 
 
 def main(argv=None):
