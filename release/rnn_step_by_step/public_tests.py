@@ -855,19 +855,24 @@ def check_lstm_backward(target, forward):
     _passed(check)
 
 
-# ---------------------------------------------------------------------------
-# Bonus: simplified GRU
-# ---------------------------------------------------------------------------
-_SIMPLE_GRU_CACHE_HINT = "cache = (a_next, a_prev, xt, ut, cct, parameters)."
+_GRU_GATES = {  # letter -> (cache name, description, hint, lower end of its range)
+    "r": ("rt", "the reset gate rt", "rt is the output of sigmoid.", 0),
+    "u": ("ut", "the update gate ut", "ut is the output of sigmoid.", 0),
+    "c": ("cct", "the candidate cct", "cct is the output of np.tanh.", -1),
+}
 
 
-def _simple_gru_cell_forward_checks(target):
-    check = "check_simple_gru_cell_forward"
+def _gru_forward_problems(check, target, gates, seed_base):
+    """Checks shared by both GRU cells on three problems (size 1 included): inputs left
+    unchanged, the return value and cache layout, gate ranges, and the update rule applied to
+    your own cached gates. `gates` is "uc" (simplified GRU) or "ruc" (full GRU)."""
+    names = [_GRU_GATES[g][0] for g in gates]
+    cache_hint = f"cache = (a_next, a_prev, xt, {', '.join(names)}, parameters)."
     for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (4, 2, 3, 1)]):
-        rng = np.random.default_rng(900 + seed)
+        rng = np.random.default_rng(seed_base + seed)
         xt = _normal(rng, n_x, m)
         a_prev = _normal(rng, n_a, m)
-        params = _gru_parameters(rng, n_x, n_a, n_y, "uc")
+        params = _gru_parameters(rng, n_x, n_a, n_y, gates)
         before = _snapshot(xt, a_prev, params)
         out = target(xt, a_prev, params)
         _check_unchanged(check, before, (xt, a_prev, params), ("xt", "a_prev", "parameters"))
@@ -880,18 +885,17 @@ def _simple_gru_cell_forward_checks(target):
                      "yt_pred = softmax(Wy @ a_next + by) has shape (n_y, m).")
         _check_probabilities(check, yt_pred, "yt_pred")
         _check_prediction(check, yt_pred, a_next, params["Wy"], params["by"], "Wy")
-        _check_sequence(check, cache, 6, "cache", _SIMPLE_GRU_CACHE_HINT)
-        _check_slot(check, cache, 0, a_next, "a_next", _SIMPLE_GRU_CACHE_HINT)
-        _check_slot(check, cache, 1, a_prev, "a_prev", _SIMPLE_GRU_CACHE_HINT)
-        _check_slot(check, cache, 2, xt, "xt", _SIMPLE_GRU_CACHE_HINT)
-        _check_slot(check, cache, 5, params, "parameters", _SIMPLE_GRU_CACHE_HINT)
-        _check_shape(check, cache[3], (n_a, m), "cache[3] (ut)", _SIMPLE_GRU_CACHE_HINT)
-        _check_shape(check, cache[4], (n_a, m), "cache[4] (cct)", _SIMPLE_GRU_CACHE_HINT)
-        ut, cct = cache[3], cache[4]
-        _check_in_range(check, ut, 0, 1, "the update gate ut (cache)",
-                        "ut is the output of sigmoid.", closed=True)
-        _check_in_range(check, cct, -1, 1, "the candidate cct (cache)",
-                        "cct is the output of np.tanh.", closed=True)
+        _check_sequence(check, cache, len(gates) + 4, "cache", cache_hint)
+        _check_slot(check, cache, 0, a_next, "a_next", cache_hint)
+        _check_slot(check, cache, 1, a_prev, "a_prev", cache_hint)
+        _check_slot(check, cache, 2, xt, "xt", cache_hint)
+        _check_slot(check, cache, len(gates) + 3, params, "parameters", cache_hint)
+        for index, name in enumerate(names, start=3):
+            _check_shape(check, cache[index], (n_a, m), f"cache[{index}] ({name})", cache_hint)
+        for index, gate in enumerate(gates, start=3):
+            _, label, hint, low = _GRU_GATES[gate]
+            _check_in_range(check, cache[index], low, 1, f"{label} (cache)", hint, closed=True)
+        ut, cct = cache[3 + gates.index("u")], cache[3 + gates.index("c")]
         _check_close(check, a_next, ut * cct + (1 - ut) * a_prev,
                      "a_next should equal ut * cct + (1 - ut) * a_prev (using your cache)",
                      "ut weights the NEW candidate, (1 - ut) weights the old state.")
@@ -900,6 +904,14 @@ def _simple_gru_cell_forward_checks(target):
             _check_close(check, a_next[:, :1], a1,
                          "column 0 of a_next changes when the other examples are removed",
                          "concatenate along axis 0, never mix columns.")
+
+
+# ---------------------------------------------------------------------------
+# Bonus: simplified GRU
+# ---------------------------------------------------------------------------
+def _simple_gru_cell_forward_checks(target):
+    check = "check_simple_gru_cell_forward"
+    _gru_forward_problems(check, target, "uc", 900)
 
     rng = np.random.default_rng(95)
     n_x, n_a, n_y, m = 3, 5, 2, 4
@@ -957,51 +969,9 @@ def check_simple_gru_cell_backward(target, forward):
 # ---------------------------------------------------------------------------
 # Bonus: full GRU
 # ---------------------------------------------------------------------------
-_GRU_CACHE_HINT = "cache = (a_next, a_prev, xt, rt, ut, cct, parameters)."
-
-
 def _gru_cell_forward_checks(target):
     check = "check_gru_cell_forward"
-    for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (4, 2, 3, 1)]):
-        rng = np.random.default_rng(1100 + seed)
-        xt = _normal(rng, n_x, m)
-        a_prev = _normal(rng, n_a, m)
-        params = _gru_parameters(rng, n_x, n_a, n_y, "ruc")
-        before = _snapshot(xt, a_prev, params)
-        out = target(xt, a_prev, params)
-        _check_unchanged(check, before, (xt, a_prev, params), ("xt", "a_prev", "parameters"))
-
-        _check_sequence(check, out, 3, "the return value",
-                        "return a_next, yt_pred, cache (in that order).")
-        a_next, yt_pred, cache = out
-        _check_shape(check, a_next, (n_a, m), "a_next", "a_next has shape (n_a, m).")
-        _check_shape(check, yt_pred, (n_y, m), "yt_pred",
-                     "yt_pred = softmax(Wy @ a_next + by) has shape (n_y, m).")
-        _check_probabilities(check, yt_pred, "yt_pred")
-        _check_prediction(check, yt_pred, a_next, params["Wy"], params["by"], "Wy")
-        _check_sequence(check, cache, 7, "cache", _GRU_CACHE_HINT)
-        _check_slot(check, cache, 0, a_next, "a_next", _GRU_CACHE_HINT)
-        _check_slot(check, cache, 1, a_prev, "a_prev", _GRU_CACHE_HINT)
-        _check_slot(check, cache, 2, xt, "xt", _GRU_CACHE_HINT)
-        _check_slot(check, cache, 6, params, "parameters", _GRU_CACHE_HINT)
-        for index, name in ((3, "rt"), (4, "ut"), (5, "cct")):
-            _check_shape(check, cache[index], (n_a, m), f"cache[{index}] ({name})",
-                         _GRU_CACHE_HINT)
-        rt, ut, cct = cache[3], cache[4], cache[5]
-        _check_in_range(check, rt, 0, 1, "the reset gate rt (cache)",
-                        "rt is the output of sigmoid.", closed=True)
-        _check_in_range(check, ut, 0, 1, "the update gate ut (cache)",
-                        "ut is the output of sigmoid.", closed=True)
-        _check_in_range(check, cct, -1, 1, "the candidate cct (cache)",
-                        "cct is the output of np.tanh.", closed=True)
-        _check_close(check, a_next, ut * cct + (1 - ut) * a_prev,
-                     "a_next should equal ut * cct + (1 - ut) * a_prev (using your cache)",
-                     "ut weights the NEW candidate, (1 - ut) weights the old state.")
-        if m > 1:
-            a1, _, _ = target(xt[:, :1], a_prev[:, :1], params)
-            _check_close(check, a_next[:, :1], a1,
-                         "column 0 of a_next changes when the other examples are removed",
-                         "concatenate along axis 0, never mix columns.")
+    _gru_forward_problems(check, target, "ruc", 1100)
 
     rng = np.random.default_rng(115)
     n_x, n_a, n_y, m = 3, 5, 2, 4
