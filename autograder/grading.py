@@ -102,7 +102,10 @@ class StudentCode:
         self.name = name
 
     def __call__(self, *args):
-        args = copy.deepcopy(args)
+        return self.in_place(*copy.deepcopy(args))
+
+    def in_place(self, *args):
+        """Call on these very arguments (the check keeps them to inspect what was mutated)."""
         sink = io.StringIO()
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
                 warnings.catch_warnings(), np.errstate(all="ignore"), time_limit(STUDENT_CALL_SECONDS):

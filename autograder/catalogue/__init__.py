@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
-MODULES = ("rnn_step_by_step",)
+MODULES = ("rnn_step_by_step", "dinosaur_island")
 _entries = []
 
 
@@ -71,11 +71,8 @@ def wrong_entries(assignment, function):
 def student_namespace(entry):
     """A notebook namespace holding the reference solution of every graded function of the
     entry's assignment, with the entry's source executed into it (as if the student wrote it)."""
-    import numpy as np
-
-    from ..graders import ASSIGNMENT_GRADERS
-    oracle = ASSIGNMENT_GRADERS[entry.assignment][0].oracle
-    namespace = {"np": np, **{name: getattr(oracle, name) for name in dir(oracle) if not name.startswith("_")}}
+    from ..graders import reference_namespace
+    namespace = reference_namespace(entry.assignment)
     exec(compile(entry.source, f"<{entry.function}__{entry.slug}>", "exec"), namespace)
     return namespace
 

@@ -1,0 +1,307 @@
+"""Hidden tests of assignment 2: clip, sample, optimize and model of the character-level
+language model. Every problem is drawn at grading time: random models, seeds, thresholds and
+synthetic names the student never saw; sizes include n_a = 1 and one-letter names."""
+import copy
+import string
+
+import numpy as np
+
+from ..checks import Mismatch, compare, expect_array, expect_keys, expect_sequence
+from ..grading import Check, Grader, Partial
+from ..oracle import dinosaur_island as oracle
+from .numpy_functions import known_mistake
+
+ASSIGNMENT = "dinosaur_island"
+VOCABULARY = "\n" + string.ascii_lowercase
+CHAR_TO_IX = {ch: i for i, ch in enumerate(VOCABULARY)}
+IX_TO_CHAR = dict(enumerate(VOCABULARY))
+VOCAB_SIZE = len(VOCABULARY)
+KEYS = ("dWaa", "dWax", "dWya", "db", "dby")
+
+
+def hidden_sizes(rng):
+    """n_a values to try: 1 and a few others."""
+    return [1, int(rng.integers(2, 6)), int(rng.integers(6, 20))]
+
+
+def random_parameters(rng, n_a, scale=0.5):
+    """Wax (n_a, 27), Waa (n_a, n_a), Wya (27, n_a), b (n_a, 1), by (27, 1)."""
+    shapes = {"Wax": (n_a, VOCAB_SIZE), "Waa": (n_a, n_a), "Wya": (VOCAB_SIZE, n_a),
+              "b": (n_a, 1), "by": (VOCAB_SIZE, 1)}
+    return {k: rng.normal(0, scale, s) for k, s in shapes.items()}
+
+
+def random_names(rng, count, longest=10):
+    """Synthetic lower-case names, one of them a single letter."""
+    letters = np.array(list(string.ascii_lowercase))
+    names = ["".join(rng.choice(letters, size=int(rng.integers(2, longest + 1)))) for _ in range(count - 1)]
+    return names + [str(rng.choice(letters))]
+
+
+def failing(problem, mismatch, hint=None):
+    return Mismatch(f"On {problem}: {mismatch.message}", hint or mismatch.hint)
+
+
+# -------------------------------------------------------------------------------------- clip
+
+def clip_problems(rng):
+    """(gradients, maxValue) with many entries outside the range, at several thresholds."""
+    problems = []
+    for n_a, max_value in zip(hidden_sizes(rng) + [3], (0.5, 1.0, 5.0, 10.0)):
+        shapes = {"dWaa": (n_a, n_a), "dWax": (n_a, VOCAB_SIZE), "dWya": (VOCAB_SIZE, n_a),
+                  "db": (n_a, 1), "dby": (VOCAB_SIZE, 1)}
+        problems.append(({k: rng.normal(0, 2 * max_value, s) for k, s in shapes.items()}, max_value))
+    return problems
+
+
+def clip_grader():
+    def returned(student, gradients, max_value):
+        out = student(gradients, max_value)
+        expect_keys("the returned dict", out, list(KEYS))
+        return out
+
+    def structure(student, rng):
+        for gradients, max_value in clip_problems(rng):
+            out = returned(student, gradients, max_value)
+            for key in KEYS:
+                if np.shape(out[key]) != gradients[key].shape:
+                    raise Mismatch(f"{key} has shape {np.shape(out[key])}; expected {gradients[key].shape}.")
+
+    def region(inside):
+        def check(student, rng):
+            for gradients, max_value in clip_problems(rng):
+                out = returned(student, gradients, max_value)
+                for key in KEYS:
+                    mask = (np.abs(gradients[key]) <= max_value) == inside
+                    expected = np.clip(gradients[key], -max_value, max_value)
+                    try:
+                        compare(key, np.where(mask, np.asarray(out[key], float), 0.0), np.where(mask, expected, 0.0))
+                    except Mismatch as mismatch:
+                        hint = known_mistake(ASSIGNMENT, "clip", (gradients, max_value), out)
+                        raise failing(f"clip(gradients, maxValue={max_value:g})", mismatch, hint) from None
+        return check
+
+    return Grader(ASSIGNMENT, "clip", 10, [
+        Check("returns the dict of gradients with every key and shape", 0.2, structure),
+        Check("entries outside [-maxValue, maxValue] become ±maxValue, in every array, at 4 thresholds", 0.5,
+              region(False)),
+        Check("entries inside the range are left unchanged", 0.3, region(True)),
+    ], oracle)
+
+
+# ------------------------------------------------------------------------------------ sample
+
+def sample_problems(rng):
+    """(parameters, seed) for models of several sizes; names end on their own (no cap)."""
+    return [(random_parameters(rng, n_a, scale=0.8), int(rng.integers(0, 10_000))) for n_a in hidden_sizes(rng)]
+
+
+def newline_parameters(rng, n_a, bias):
+    """A model whose newline logit is pushed by `bias`: -40 makes newline impossible (the
+    50-character cap applies), +40 makes it certain at the first step."""
+    parameters = random_parameters(rng, n_a, scale=0.3)
+    parameters["by"][0] = bias
+    return parameters
+
+
+def first_step_probabilities(parameters):
+    """Distribution of the first character: zero input and zero state give a = tanh(b)."""
+    return oracle.softmax(parameters["Wya"] @ np.tanh(parameters["b"]) + parameters["by"]).ravel()
+
+
+def as_indices(name, out):
+    """The student's returned list as ints, or a Mismatch saying why it is not one."""
+    if not isinstance(out, (list, tuple)) or not out:
+        raise Mismatch(f"{name} should return a non-empty list of indices; got {type(out).__name__} {out!r:.60}.")
+    try:
+        values = [int(i) for i in out]
+    except (TypeError, ValueError):
+        raise Mismatch(f"{name} should return integer indices; got {out!r:.80}.") from None
+    if values != list(out) or min(values) < 0 or max(values) >= VOCAB_SIZE:
+        raise Mismatch(f"{name} should return integer indices in 0..{VOCAB_SIZE - 1}; got {out!r:.80}.")
+    return values
+
+
+def sample_grader():
+    def structure(student, rng):
+        for parameters, seed in sample_problems(rng):
+            indices = as_indices("sample", student(parameters, CHAR_TO_IX, seed))
+            if indices[-1] != CHAR_TO_IX["\n"]:
+                raise Mismatch(f"The list should end with the newline index 0; it ends with {indices[-1]}.",
+                               "Stop after drawing '\\n' (and append one after 50 characters).")
+
+    def protocol(student, rng):
+        for parameters, seed in sample_problems(rng) + [(newline_parameters(rng, 3, -40.0), 7)]:
+            actual = as_indices("sample", student(parameters, CHAR_TO_IX, seed))
+            expected = oracle.sample(copy.deepcopy(parameters), CHAR_TO_IX, seed)
+            if actual != expected:
+                n_a = parameters["Waa"].shape[0]
+                first = next((i for i, (a, e) in enumerate(zip(actual, expected)) if a != e),
+                             min(len(actual), len(expected)))
+                hint = known_mistake(ASSIGNMENT, "sample", (parameters, CHAR_TO_IX, seed), actual) or (
+                    "Before draw t call np.random.seed(counter + seed), draw with np.random.choice("
+                    "range(vocab_size), p=y.ravel()), feed the one-hot of the draw back in, then add 1 to "
+                    "both seed and counter.")
+                raise Mismatch(f"With n_a={n_a} and seed={seed}: draws agree up to position {first}, then "
+                               f"got {actual[first:first + 5]}..., expected {expected[first:first + 5]}... "
+                               f"(lengths {len(actual)} and {len(expected)}).", hint)
+
+    def termination(student, rng):
+        capped = as_indices("sample", student(newline_parameters(rng, 4, -40.0), CHAR_TO_IX, int(rng.integers(100))))
+        if len(capped) != 51 or capped[-1] != 0 or 0 in capped[:-1]:
+            raise Mismatch(f"With a model that never draws '\\n', sample should return 50 characters and then "
+                           f"the newline index (51 indices); got {len(capped)} indices ending with {capped[-1:]}.",
+                           "Stop when counter reaches 50, then append char_to_ix['\\n'].")
+        first = as_indices("sample", student(newline_parameters(rng, 4, 40.0), CHAR_TO_IX, int(rng.integers(100))))
+        if first != [0]:
+            raise Mismatch(f"With a model that always draws '\\n' first, sample should return [0]; got {first[:8]}.",
+                           "The loop stops right after the newline is drawn, and only a capped name gets an "
+                           "extra '\\n'.")
+
+    def distribution(student, rng):
+        """The first character over many seeds follows softmax(Wya tanh(b) + by)."""
+        parameters = random_parameters(rng, 5, scale=0.8)
+        parameters["by"][0] = 3.0  # names end quickly: many samples stay cheap
+        p = first_step_probabilities(parameters)
+        draws = 600
+        counts = np.zeros(VOCAB_SIZE)
+        for seed in rng.choice(10 ** 6, size=draws, replace=False):
+            counts[as_indices("sample", student(parameters, CHAR_TO_IX, int(seed)))[0]] += 1
+        bound = 5 * np.sqrt(draws * p * (1 - p)) + 3  # far beyond sampling noise
+        worst = int(np.argmax(np.abs(counts - draws * p) - bound))
+        if np.any(np.abs(counts - draws * p) > bound):
+            raise Mismatch(f"Over {draws} seeds the first character {VOCABULARY[worst]!r} came {int(counts[worst])} "
+                           f"times; its probability {p[worst]:.3f} predicts about {draws * p[worst]:.0f}.",
+                           "Draw from the softmax: np.random.choice(range(vocab_size), p=y.ravel()), not the "
+                           "argmax, and from the state and input of the current step.")
+
+    return Grader(ASSIGNMENT, "sample", 30, [
+        Check("returns a list of indices ending with the newline index", 0.1, structure),
+        Check("agrees with the reference draw for draw under the seeding protocol, on fresh models and seeds",
+              0.4, protocol),
+        Check("stops at the first newline; caps a name at 50 characters plus a newline", 0.2, termination),
+        Check("draws follow the softmax (first character over 600 seeds)", 0.3, distribution),
+    ], oracle)
+
+
+# ---------------------------------------------------------------------------------- optimize
+
+def optimize_problems(rng):
+    """(X, Y, a_prev, parameters, learning_rate): names of length 1 and more, n_a = 1 and more,
+    weights large enough that some gradients exceed 5 (so clipping matters)."""
+    problems = []
+    for n_a, learning_rate in zip(hidden_sizes(rng), (0.01, 0.05, 0.02)):
+        for name in random_names(rng, 2, longest=12):
+            X = [None] + [CHAR_TO_IX[ch] for ch in name]
+            parameters = random_parameters(rng, n_a, scale=2.0)
+            problems.append((X, X[1:] + [0], rng.normal(0, 1, (n_a, 1)), parameters, learning_rate))
+    return problems
+
+
+def optimize_grader():
+    def run(student, problem):
+        """Student's (loss, gradients, a) and the parameters dict it was given, afterwards."""
+        X, Y, a_prev, parameters, learning_rate = copy.deepcopy(problem)
+        out = student.in_place(X, Y, a_prev, parameters, learning_rate)
+        expected_parameters = copy.deepcopy(problem[3])
+        expected = oracle.optimize(list(X), list(Y), a_prev.copy(), expected_parameters, learning_rate)
+        return out, parameters, expected, expected_parameters
+
+    def with_problem(check):
+        def wrapped(student, rng):
+            for problem in optimize_problems(rng):
+                out, parameters, expected, expected_parameters = run(student, problem)
+                try:
+                    expect_sequence("optimize's return value", out, 3, ("loss", "gradients", "a_prev"))
+                    check(out, parameters, expected, expected_parameters)
+                except Mismatch as mismatch:
+                    n_a, length = problem[3]["Waa"].shape[0], len(problem[0]) - 1
+                    hint = known_mistake(ASSIGNMENT, "optimize", problem, out)
+                    raise failing(f"a name of {length} letters with n_a={n_a}, learning rate {problem[4]}",
+                                  mismatch, hint) from None
+        return wrapped
+
+    def structure(out, parameters, expected, expected_parameters):
+        loss, gradients, a = out
+        if not np.isscalar(loss) and np.shape(loss) != ():
+            raise Mismatch(f"loss should be a number; got {type(loss).__name__}.")
+        expect_keys("gradients", {k: v for k, v in dict(gradients).items() if k in KEYS}, list(KEYS))
+        expect_array("the returned hidden state", a, expected[2].shape)
+
+    def loss(out, parameters, expected, expected_parameters):
+        compare("loss", np.array(float(out[0])), np.array(expected[0]))
+
+    def gradients(out, parameters, expected, expected_parameters):
+        for key in KEYS:
+            compare(f"gradients['{key}']", out[1][key], expected[1][key])
+
+    def state(out, parameters, expected, expected_parameters):
+        compare("the returned hidden state", out[2], expected[2])
+
+    def update(out, parameters, expected, expected_parameters):
+        for key in ("Wax", "Waa", "Wya", "b", "by"):
+            compare(f"parameters['{key}'] after the call", parameters[key], expected_parameters[key])
+
+    return Grader(ASSIGNMENT, "optimize", 25, [
+        Check("returns (loss, gradients, a) with the five gradients and a of shape (n_a, 1)", 0.15,
+              with_problem(structure)),
+        Check("loss matches the reference", 0.2, with_problem(loss)),
+        Check("gradients are the reference's, clipped to [-5, 5]", 0.25, with_problem(gradients)),
+        Check("returns the hidden state of the last step, a[len(X) - 1]", 0.15, with_problem(state)),
+        Check("updates the parameters in place with the clipped gradients and the learning rate", 0.25,
+              with_problem(update)),
+    ], oracle)
+
+
+# ------------------------------------------------------------------------------------- model
+
+def model_problems(rng, iterations):
+    """Keyword arguments of model: fresh synthetic names, small n_a (1 included)."""
+    return [dict(data_x=[name + "\n" for name in random_names(rng, int(rng.integers(8, 40)))],
+                 ix_to_char=IX_TO_CHAR, char_to_ix=CHAR_TO_IX, num_iterations=count, n_a=n_a,
+                 dino_names=int(rng.integers(1, 8)), vocab_size=VOCAB_SIZE)
+            for count, n_a in zip(iterations, (1, int(rng.integers(3, 9)), int(rng.integers(9, 17))))]
+
+
+def model_grader():
+    def compare_runs(part, iterations):
+        def check(student, rng):
+            for kwargs in model_problems(rng, iterations):
+                actual = student(*kwargs.values())
+                expected = oracle.model(**copy.deepcopy(kwargs))
+                try:
+                    expect_sequence("model's return value", actual, 2, ("parameters", "last_dino_name"))
+                    if part == "parameters":
+                        compare("parameters", actual[0], expected[0])
+                    elif actual[1] != expected[1]:
+                        raise Mismatch(f"last_dino_name is {actual[1]!r}; expected {expected[1]!r}.")
+                except Mismatch as mismatch:
+                    hint = known_mistake(ASSIGNMENT, "model", tuple(kwargs.values()), actual)
+                    raise failing(f"{len(kwargs['data_x'])} fresh names, n_a={kwargs['n_a']}, "
+                                  f"{kwargs['num_iterations']} iterations", mismatch, hint) from None
+        return check
+
+    def structure(student, rng):
+        kwargs = model_problems(rng, (3,))[0]
+        actual = student(*kwargs.values())
+        expect_sequence("model's return value", actual, 2, ("parameters", "last_dino_name"))
+        expected = oracle.model(**copy.deepcopy(kwargs))
+        expect_keys("parameters", actual[0], list(expected[0]))
+        for key, value in expected[0].items():
+            expect_array(f"parameters['{key}']", actual[0][key], value.shape)
+        if not isinstance(actual[1], str) or not actual[1].endswith("\n"):
+            raise Mismatch(f"last_dino_name should be a str ending with '\\n'; got {actual[1]!r:.60}.",
+                           "Keep the name from get_sample as it is, trailing newline included.")
+
+    return Grader(ASSIGNMENT, "model", 35, [
+        Check("returns (parameters, last_dino_name) with the shapes of initialize_parameters", 0.1, structure),
+        Check("the first training steps match the reference (examples shuffled with seed 0, "
+              "X = [None] + name, Y = X[1:] + ['\\n'])", 0.3, compare_runs("parameters", (1, 2, 3))),
+        Check("300 iterations match the reference (one name per step, hidden state carried across names)",
+              0.35, compare_runs("parameters", (300, 300, 300))),
+        Check("last_dino_name matches the names sampled with seeds 0, 1, ... after 2,001 iterations", 0.25,
+              compare_runs("name", (2001, 1, 1))),
+    ], oracle)
+
+
+GRADERS = [clip_grader(), sample_grader(), optimize_grader(), model_grader()]
