@@ -97,12 +97,17 @@ def expect_close(name, actual, expected, rtol=RTOL, atol=ATOL):
 
 
 def compare(name, actual, expected, labels=None):
-    """Recursively compare a returned structure with the oracle's (arrays, tuples, lists, dicts).
+    """Recursively compare a returned structure with the oracle's: arrays and numbers closely,
+    tuples, lists and dicts item by item, anything else (str, None) by equality.
 
     labels: optional names for the items of a top-level tuple, used in messages.
     """
     if isinstance(expected, np.ndarray):
         expect_close(name, actual, expected)
+    elif isinstance(expected, (int, float, np.number)) and not isinstance(expected, bool):
+        if not isinstance(actual, (int, float, np.number)) or isinstance(actual, bool):
+            raise Mismatch(f"{name} should be a number; got {describe(actual)}.")
+        expect_close(name, np.array(actual, dtype=float), np.array(expected, dtype=float))
     elif isinstance(expected, dict):
         expect_keys(name, actual, list(expected))
         for key in expected:
@@ -111,8 +116,8 @@ def compare(name, actual, expected, labels=None):
         expect_sequence(name, actual, len(expected), labels)
         for i, (a, e) in enumerate(zip(actual, expected)):
             compare(f"{name}[{i}]" + (f" ({labels[i]})" if labels else ""), a, e)
-    else:
-        raise TypeError(f"cannot compare {type(expected).__name__}")
+    elif actual != expected:
+        raise Mismatch(f"{name} is {actual!r:.80}; expected {expected!r:.80}.")
 
 
 def expect_same_shapes(name, actual, expected, labels=None):
