@@ -55,37 +55,36 @@ def clip_problems(rng):
 
 
 def clip_grader():
-    def returned(student, gradients, max_value):
-        out = student(gradients, max_value)
-        expect_keys("the returned dict", out, list(KEYS))
-        return out
+    def on_problems(check):
+        """Run `check(returned dict, gradients, maxValue)` at every threshold."""
+        def run(student, rng):
+            for gradients, max_value in clip_problems(rng):
+                out = student(gradients, max_value)
+                try:
+                    expect_keys("the returned dict", out, list(KEYS))
+                    check(out, gradients, max_value)
+                except Mismatch as mismatch:
+                    hint = known_mistake(ASSIGNMENT, "clip", (gradients, max_value), out)
+                    raise failing(f"clip(gradients, maxValue={max_value:g})", mismatch, hint) from None
+        return run
 
-    def structure(student, rng):
-        for gradients, max_value in clip_problems(rng):
-            out = returned(student, gradients, max_value)
-            for key in KEYS:
-                if np.shape(out[key]) != gradients[key].shape:
-                    raise Mismatch(f"{key} has shape {np.shape(out[key])}; expected {gradients[key].shape}.")
+    def structure(out, gradients, max_value):
+        for key in KEYS:
+            expect_array(key, out[key], gradients[key].shape)
 
     def region(inside):
-        def check(student, rng):
-            for gradients, max_value in clip_problems(rng):
-                out = returned(student, gradients, max_value)
-                for key in KEYS:
-                    mask = (np.abs(gradients[key]) <= max_value) == inside
-                    expected = np.clip(gradients[key], -max_value, max_value)
-                    try:
-                        compare(key, np.where(mask, np.asarray(out[key], float), 0.0), np.where(mask, expected, 0.0))
-                    except Mismatch as mismatch:
-                        hint = known_mistake(ASSIGNMENT, "clip", (gradients, max_value), out)
-                        raise failing(f"clip(gradients, maxValue={max_value:g})", mismatch, hint) from None
+        def check(out, gradients, max_value):
+            for key in KEYS:
+                mask = (np.abs(gradients[key]) <= max_value) == inside
+                expected = np.clip(gradients[key], -max_value, max_value)
+                compare(key, np.where(mask, out[key], 0.0), np.where(mask, expected, 0.0))
         return check
 
     return Grader(ASSIGNMENT, "clip", 10, [
-        Check("returns the dict of gradients with every key and shape", 0.2, structure),
+        Check("returns the dict of gradients with every key and shape", 0.2, on_problems(structure)),
         Check("entries outside [-maxValue, maxValue] become ±maxValue, in every array, at 4 thresholds", 0.5,
-              region(False)),
-        Check("entries inside the range are left unchanged", 0.3, region(True)),
+              on_problems(region(False))),
+        Check("entries inside the range are left unchanged", 0.3, on_problems(region(True))),
     ], oracle)
 
 
@@ -199,24 +198,21 @@ def optimize_problems(rng):
 
 
 def optimize_grader():
-    def run(student, problem):
-        """Student's (loss, gradients, a) and the parameters dict it was given, afterwards."""
-        X, Y, a_prev, parameters, learning_rate = copy.deepcopy(problem)
-        out = student.in_place(X, Y, a_prev, parameters, learning_rate)
-        expected_parameters = copy.deepcopy(problem[3])
-        expected = oracle.optimize(list(X), list(Y), a_prev.copy(), expected_parameters, learning_rate)
-        return out, parameters, expected, expected_parameters
-
     def with_problem(check):
+        """Run `check(out, parameters after the call, expected out, expected parameters)` on
+        every problem; the student's own copy of the arguments shows the in-place update."""
         def wrapped(student, rng):
             for problem in optimize_problems(rng):
-                out, parameters, expected, expected_parameters = run(student, problem)
+                arguments = copy.deepcopy(problem)
+                out = student.in_place(*arguments)
+                expected_arguments = copy.deepcopy(problem)
+                expected = oracle.optimize(*expected_arguments)
                 try:
                     expect_sequence("optimize's return value", out, 3, ("loss", "gradients", "a_prev"))
-                    check(out, parameters, expected, expected_parameters)
+                    check(out, arguments[3], expected, expected_arguments[3])
                 except Mismatch as mismatch:
                     n_a, length = problem[3]["Waa"].shape[0], len(problem[0]) - 1
-                    hint = known_mistake(ASSIGNMENT, "optimize", problem, out)
+                    hint = known_mistake(ASSIGNMENT, "optimize", problem, out, mutated=arguments)
                     raise failing(f"a name of {length} letters with n_a={n_a}, learning rate {problem[4]}",
                                   mismatch, hint) from None
         return wrapped

@@ -56,15 +56,18 @@ def at(sizes, mismatch):
     return Mismatch(f"On a problem with {describe_sizes(sizes)}: {mismatch.message}", mismatch.hint)
 
 
-def known_mistake(assignment, function, args, actual):
-    """Hint of the catalogued wrong implementation whose output equals the student's, if any."""
+def known_mistake(assignment, function, args, actual, mutated=None):
+    """Hint of the catalogued wrong implementation that behaves like the student's: same return
+    value and, when `mutated` (the student's arguments after the call) is given, the same
+    effect on its arguments."""
     from ..catalogue import wrong_entries
     for entry in wrong_entries(assignment, function):
+        theirs_args = copy.deepcopy(args)
         try:
-            theirs = entry.implementation(*copy.deepcopy(args))
+            theirs = entry.implementation(*theirs_args)
         except Exception:
             continue
-        if matches(actual, theirs):
+        if matches(actual, theirs) and (mutated is None or matches(tuple(mutated), theirs_args)):
             return entry.hint
     return None
 
