@@ -18,6 +18,7 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 c.CourseDirectory.assignments = [
     {"name": "rnn_step_by_step"},
+    {"name": "dinosaur_island"},
 ]
 
 # Time limit per cell when notebooks are executed (validation and autograding).

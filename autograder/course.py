@@ -17,6 +17,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 # assignment name -> its graded notebook's file name
 ASSIGNMENTS = {
     "rnn_step_by_step": "rnn_step_by_step.ipynb",
+    "dinosaur_island": "dinosaur_island.ipynb",
 }
 
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)

@@ -19,6 +19,11 @@ BUGGY_STUDENTS = {
         "cleo_state_not_carried": ["rnn_forward__state_not_carried"],
         "dan_divides_by_m": ["rnn_cell_backward__divided_by_m", "lstm_backward__overwrites_weight_gradients"],
     },
+    "dinosaur_island": {
+        "eve_argmax_sampler": ["sample__argmax"],
+        "finn_no_clipping": ["optimize__no_clipping", "clip__upper_bound_only"],
+        "gus_state_reset": ["model__state_reset_each_name"],
+    },
 }
 
 
