@@ -3,18 +3,40 @@
 Hidden test cells call `grade("assignment.function", globals())`; nothing else in a notebook
 imports this package, and it is never copied into release/.
 """
+import contextlib
+import os
+import sys
+
 from .grading import run
 
 
 def report(name, namespace, seed=None):
     """FunctionReport of the graded function `name` ("assignment.function") in `namespace`."""
-    from .graders import GRADERS, graded_names
-    grader = GRADERS[name]
-    return run(grader, namespace, graded_names(grader.assignment), seed)
+    from .graders import grader, graded_names
+    found = grader(name)
+    return run(found, namespace, graded_names(found.assignment), seed)
 
 
 def grade(name, namespace):
-    """Print the report of `name` and return its points (nbgrader's partial credit)."""
-    result = report(name, namespace)
+    """Print the report of `name` and return its points (nbgrader's partial credit).
+
+    Native libraries (TensorFlow) log to file descriptor 2 directly, and nbgrader zeroes a
+    cell with any stderr output: while grading, descriptor 2 points to /dev/null."""
+    with silenced_native_stderr():
+        result = report(name, namespace)
     print(result.render())
     return result.points
+
+
+@contextlib.contextmanager
+def silenced_native_stderr():
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)

@@ -104,6 +104,20 @@ class StudentCode:
     def __call__(self, *args):
         return self.in_place(*copy.deepcopy(args))
 
+    @contextlib.contextmanager
+    def notebook_globals(self, **values):
+        """Define names the student's code reads from the notebook (e.g. n_values, n_a) for the
+        duration of a check, then put back what was there."""
+        namespace = getattr(self.function, "__globals__", {})
+        saved = {name: namespace[name] for name in values if name in namespace}
+        namespace.update(values)
+        try:
+            yield
+        finally:
+            for name in values:
+                namespace.pop(name, None)
+            namespace.update(saved)
+
     def in_place(self, *args):
         """Call on these very arguments (the check keeps them to inspect what was mutated)."""
         sink = io.StringIO()
@@ -140,6 +154,8 @@ def exception_hint(error):
         return "This function is not written yet: replace `raise NotImplementedError()` with your code."
     if isinstance(error, ValueError) and ("shape" in str(error) or "align" in str(error)):
         return "A matrix product got factors of incompatible shapes: write down each factor's shape."
+    if "incompatible" in str(error):
+        return "A layer got an input of the wrong size: check the shapes (and one-hot sizes) you feed it."
     if isinstance(error, KeyError):
         return "Parameter and gradient names are case-sensitive; use the names in the docstring."
     return None
