@@ -14,11 +14,13 @@ c.CourseDirectory.root = HERE
 # works (for example postgresql://user@host/gradebook) through NBGRADER_DB_URL.
 c.CourseDirectory.db_url = os.environ.get("NBGRADER_DB_URL", "sqlite:///" + os.path.join(HERE, "gradebook.db"))
 # Instructor-only files in source/ that students never receive.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "make_figures.py"]
+# ("output" is what the jazz notebook writes when it runs: never part of a release.)
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "make_figures.py", "output"]
 
 c.CourseDirectory.assignments = [
     {"name": "rnn_step_by_step"},
     {"name": "dinosaur_island"},
+    {"name": "jazz_lstm"},
 ]
 
 # Time limit per cell when notebooks are executed (validation and autograding).

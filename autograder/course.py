@@ -18,6 +18,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = {
     "rnn_step_by_step": "rnn_step_by_step.ipynb",
     "dinosaur_island": "dinosaur_island.ipynb",
+    "jazz_lstm": "jazz_lstm.ipynb",
 }
 
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)

@@ -24,6 +24,11 @@ BUGGY_STUDENTS = {
         "finn_no_clipping": ["optimize__no_clipping", "clip__upper_bound_only"],
         "gus_state_reset": ["model__state_reset_each_name"],
     },
+    "jazz_lstm": {
+        "hana_new_lstm_each_step": ["djmodel__new_lstm_per_step"],
+        "ivan_feeds_probabilities": ["music_inference_model__probabilities_fed_back"],
+        "jo_swapped_results": ["predict_and_sample__swapped"],
+    },
 }
 
 

@@ -54,6 +54,8 @@ def predict_and_sample(inference_model, x_initializer, a_initializer, c_initiali
     """Run the inference model on one example. Returns results (Ty, n_values), the one-hot
     of each step's choice, and indices (Ty, 1)."""
     pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)
+    if not isinstance(pred, list):  # a one-output model (Ty = 1) returns a bare array
+        pred = [pred]
     indices = np.argmax(np.array(pred), axis=-1)
     results = to_categorical(indices, num_classes=x_initializer.shape[-1])
     return results, indices

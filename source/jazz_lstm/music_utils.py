@@ -461,3 +461,58 @@ def plot_piano_roll(stream_or_melody, ax=None, title=None):
     if title:
         ax.set_title(title)
     return ax
+
+
+# ----------------------------------------------------------------------------- names, Keras
+
+NOTE_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+_CHORD_SUFFIX = {(0, 4, 7, 11): "maj7", (0, 3, 7, 10): "m7", (0, 4, 7, 10): "7", (0, 3, 6, 10): "m7b5",
+                 (0, 4, 7): "", (0, 3, 7): "m", (0, 3, 6): "dim", (0, 4, 8): "aug"}
+
+
+def pitch_name(pitch):
+    """Name of a MIDI pitch with flats and the octave number, e.g. 60 -> "C4", 70 -> "Bb4";
+    None (a rest) -> "rest"."""
+    if pitch is None:
+        return "rest"
+    return f"{NOTE_NAMES[int(pitch) % 12]}{int(pitch) // 12 - 1}"
+
+
+def chord_name(pitch_classes):
+    """Short name of a chord given root first, e.g. [2, 5, 9, 0] -> "Dm7", [5, 9, 0, 3] -> "F7";
+    "N.C." (no chord) for []; the root and the pitch classes for a chord without a known name."""
+    if not pitch_classes:
+        return "N.C."
+    root = pitch_classes[0] % 12
+    shape = tuple(sorted({(p - root) % 12 for p in pitch_classes}))
+    if shape in _CHORD_SUFFIX:
+        return NOTE_NAMES[root] + _CHORD_SUFFIX[shape]
+    return NOTE_NAMES[root] + "(" + " ".join(NOTE_NAMES[p % 12] for p in pitch_classes[1:]) + ")"
+
+
+def import_keras_quietly():
+    """Import Keras (TensorFlow backend) without the log lines TensorFlow prints while it loads.
+
+    TensorFlow's native code writes its start-up messages straight to file descriptor 2
+    (stderr), past Python's sys.stderr, and nbgrader gives zero points to a test cell that
+    writes anything to stderr. So: TF_CPP_MIN_LOG_LEVEL=3 (errors only) unless already set,
+    descriptor 2 points to /dev/null during the import only, and the "tensorflow" Python logger
+    is set to ERROR (it warns, e.g., about retracing). Real errors still raise exceptions.
+    Returns the keras module; importing it again later is free and silent.
+    """
+    import logging
+    import os
+    import sys
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        import keras
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    return keras
