@@ -3,11 +3,7 @@
 Hidden test cells call `grade("assignment.function", globals())`; nothing else in a notebook
 imports this package, and it is never copied into release/.
 """
-import contextlib
-import os
-import sys
-
-from .grading import run
+from .grading import run, silenced_native_stderr
 
 
 def report(name, namespace, seed=None):
@@ -27,16 +23,3 @@ def grade(name, namespace):
     print(result.render())
     return result.points
 
-
-@contextlib.contextmanager
-def silenced_native_stderr():
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(os.devnull, "w") as null:
-        os.dup2(null.fileno(), 2)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)

@@ -8,6 +8,7 @@ import copy
 import io
 import os
 import signal
+import sys
 import threading
 import traceback
 import warnings
@@ -159,6 +160,22 @@ def exception_hint(error):
     if isinstance(error, KeyError):
         return "Parameter and gradient names are case-sensitive; use the names in the docstring."
     return None
+
+
+@contextlib.contextmanager
+def silenced_native_stderr():
+    """Point file descriptor 2 at /dev/null: native libraries (TensorFlow) log there directly,
+    past sys.stderr, and nbgrader zeroes a cell with any stderr output."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 @contextlib.contextmanager

@@ -1,4 +1,4 @@
-"""Kill rate of the graders: python -m autograder.catalogue [--seeds 11 2024 777]
+"""Kill rate of the graders: python -m autograder.catalogue [--seeds 11 2024 777] [--assignment A]
 
 Per graded function: wrong entries that lose points (on every seed, and only in their own
 function), correct variants that earn full marks, and wrong entries whose report shows their
@@ -14,9 +14,11 @@ from . import entries, grade_entry
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, nargs="+", default=[11, 2024, 777])
-    seeds = parser.parse_args().seeds
+    parser.add_argument("--assignment", help="only this assignment's catalogue")
+    arguments = parser.parse_args()
+    seeds = arguments.seeds
     rows = defaultdict(lambda: [0, 0, 0, 0, 0])  # killed, wrong, full, correct, named
-    for entry in entries():
+    for entry in entries(arguments.assignment):
         own, others = grade_entry(entry, seeds)
         isolated = all(r.points == r.max_points for r in others)
         row = rows[f"{entry.assignment}.{entry.function}"]

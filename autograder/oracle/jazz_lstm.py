@@ -7,14 +7,17 @@ kernel (n_values, 4 n_a), recurrent_kernel (n_a, 4 n_a), bias (4 n_a,).
 """
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: keep stderr quiet
+import numpy as np
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-# The Keras names the notebook defines before the exercises (solutions call them by name).
-from keras.layers import LSTM, Dense, Input, Lambda, RepeatVector, Reshape  # noqa: E402,F401
-from keras.models import Model  # noqa: E402
-from keras.utils import to_categorical  # noqa: E402
+from ..grading import silenced_native_stderr
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+with silenced_native_stderr():  # TensorFlow logs to descriptor 2 while it loads
+    import keras
+    # The Keras names the notebook defines before the exercises (solutions call them by name).
+    from keras.layers import LSTM, Dense, Input, Lambda, RepeatVector, Reshape  # noqa: F401
+    from keras.models import Model
+    from keras.utils import to_categorical
 
 
 def djmodel(Tx, LSTM_cell, densor, reshaper):
