@@ -85,41 +85,39 @@ def expect_shared(model, cell, densor):
         raise Mismatch(f"The model has {model.count_params()} parameters; the shared layers have {expected}.")
 
 
-def compare_steps(actual, expected, hints):
-    """Per-step outputs against the oracle; the first wrong step and a hint on mismatch."""
+def same_outputs(actual, other):
+    return len(actual) == len(other) and all(
+        a.shape == b.shape and np.allclose(a, b, atol=ATOL) for a, b in zip(actual, other))
+
+
+def compare_steps(actual, expected, diagnose):
+    """Per-step outputs against the oracle; on a mismatch the first wrong step, and the hint
+    diagnose() finds (computed only then)."""
     expect_sequence("the model's outputs", actual, len(expected))
     for t, (got, want) in enumerate(zip(actual, expected)):
         if got.shape != want.shape or not np.allclose(got, want, atol=ATOL):
-            diagnosis = next((hint for hint, variant in hints if all(
-                g.shape == v.shape and np.allclose(g, v, atol=ATOL) for g, v in zip(actual, variant))), None)
             raise Mismatch(f"Output {t} (time step {t}) differs from a numpy LSTM with the same weights"
                            + (" (steps before it are right)." if t else "."),
-                           diagnosis or "Check what each step feeds the LSTM and what carries over to the next step.")
+                           diagnose() or "Check what each step feeds the LSTM and what carries over to the next step.")
+
+
+def known_mistake(function, call, observe, actual, n_values, n_a):
+    """Hint of the catalogued wrong implementation that behaves like the student's: each is
+    called as `call(code)` with the same layers, and `observe(result)` must equal `actual`."""
+    from ..catalogue import wrong_entries
+    for entry in wrong_entries(ASSIGNMENT, function):
+        probe = StudentCode(entry.implementation, entry.slug)
+        try:
+            with probe.notebook_globals(n_values=n_values, n_a=n_a):
+                theirs = observe(call(probe))
+        except Mismatch:
+            continue
+        if same_outputs(actual, theirs):
+            return entry.hint
+    return None
 
 
 # ------------------------------------------------------------------------------ djmodel
-
-def training_variants(X, a0, c0, lstm_weights, dense_weights):
-    """Outputs of typical wrong training networks, with the hint each deserves."""
-    variants = []
-    outs = []
-    for t in range(X.shape[1]):  # state not carried: every step starts from a0, c0
-        a1, _ = oracle.lstm_step(X[:, t, :], a0, c0, *lstm_weights)
-        outs.append(oracle.softmax_rows(a1 @ dense_weights[0] + dense_weights[1]))
-    variants.append(("Pass the new hidden and cell states on: LSTM_cell(x, initial_state=[a, c]) with the a, c "
-                     "returned by the previous step.", outs))
-    a, c, outs = a0, c0, []
-    for t in range(X.shape[1]):  # Dense on the cell state
-        a, c = oracle.lstm_step(X[:, t, :], a, c, *lstm_weights)
-        outs.append(oracle.softmax_rows(c @ dense_weights[0] + dense_weights[1]))
-    variants.append(("The prediction comes from the hidden state a, not the cell state c.", outs))
-    a, c, outs = a0, c0, []
-    for t in range(X.shape[1]):  # the first time step fed at every step
-        a, c = oracle.lstm_step(X[:, 0, :], a, c, *lstm_weights)
-        outs.append(oracle.softmax_rows(a @ dense_weights[0] + dense_weights[1]))
-    variants.append(("Step t reads X[:, t, :]: check the slice you take inside the loop.", outs))
-    return variants
-
 
 def djmodel_grader():
     def on_sizes(check, all_sizes=True):
@@ -148,9 +146,13 @@ def djmodel_grader():
         n_values, n_a, Tx, m = sizes
         X = np.eye(n_values)[rng.integers(0, n_values, (m, Tx))]
         a0, c0 = rng.normal(0, 1, (m, n_a)), rng.normal(0, 1, (m, n_a))
-        expected = oracle.numpy_training_outputs(X, a0, c0, lstm_weights, dense_weights)
-        compare_steps(outputs_of(model, [X, a0, c0]), expected,
-                      training_variants(X, a0, c0, lstm_weights, dense_weights))
+        actual = outputs_of(model, [X, a0, c0])
+
+        def build(code):
+            return code.in_place(Tx, cell, densor, oracle.Reshape((1, n_values)))
+        compare_steps(actual, oracle.numpy_training_outputs(X, a0, c0, lstm_weights, dense_weights),
+                      lambda: known_mistake("djmodel", build, lambda built: outputs_of(built, [X, a0, c0]),
+                                            actual, n_values, n_a))
 
     return Grader(ASSIGNMENT, "djmodel", 40, [
         Check("returns a keras Model with inputs [X, a0, c0] and Tx outputs of n_values", 0.2,
@@ -163,31 +165,6 @@ def djmodel_grader():
 
 
 # ----------------------------------------------------------------- music_inference_model
-
-def inference_variants(x0, a0, c0, lstm_weights, dense_weights, Ty):
-    n_values = x0.shape[2]
-    variants = []
-    a, c, outs = a0, c0, []
-    for t in range(Ty):  # x0 at every step
-        a, c = oracle.lstm_step(x0[:, 0, :], a, c, *lstm_weights)
-        outs.append(oracle.softmax_rows(a @ dense_weights[0] + dense_weights[1]))
-    variants.append(("Feed back the one-hot of this step's argmax as the next x, not x0 again.", outs))
-    x, a, c, outs = x0[:, 0, :], a0, c0, []
-    for t in range(Ty):  # probabilities fed back
-        a, c = oracle.lstm_step(x, a, c, *lstm_weights)
-        out = oracle.softmax_rows(a @ dense_weights[0] + dense_weights[1])
-        outs.append(out)
-        x = out
-    variants.append(("Feed back a one-hot vector (keras.ops.one_hot of the argmax), not the probabilities.", outs))
-    x, outs = x0[:, 0, :], []
-    for t in range(Ty):  # state not carried
-        a, _ = oracle.lstm_step(x, a0, c0, *lstm_weights)
-        out = oracle.softmax_rows(a @ dense_weights[0] + dense_weights[1])
-        outs.append(out)
-        x = np.eye(n_values)[np.argmax(out, axis=-1)]
-    variants.append(("Carry a and c from step to step: initial_state=[a, c] with the states just returned.", outs))
-    return variants
-
 
 def inference_grader():
     def on_sizes(check, all_sizes=True):
@@ -215,9 +192,10 @@ def inference_grader():
         n_values, n_a, Ty, m = sizes
         x0 = np.eye(n_values)[rng.integers(0, n_values, (m, 1))]
         a0, c0 = rng.normal(0, 1, (m, n_a)), rng.normal(0, 1, (m, n_a))
-        expected = oracle.numpy_inference_outputs(x0, a0, c0, lstm_weights, dense_weights, Ty)
-        compare_steps(outputs_of(model, [x0, a0, c0]), expected,
-                      inference_variants(x0, a0, c0, lstm_weights, dense_weights, Ty))
+        actual = outputs_of(model, [x0, a0, c0])
+        compare_steps(actual, oracle.numpy_inference_outputs(x0, a0, c0, lstm_weights, dense_weights, Ty),
+                      lambda: known_mistake("music_inference_model", lambda code: code.in_place(cell, densor, Ty),
+                                            lambda built: outputs_of(built, [x0, a0, c0]), actual, n_values, n_a))
 
     return Grader(ASSIGNMENT, "music_inference_model", 40, [
         Check("returns a keras Model with inputs [x0, a0, c0] and Ty outputs of n_values", 0.2,
@@ -249,8 +227,17 @@ def predict_grader():
                     expect_sequence("predict_and_sample's return value", out, 2, ("results", "indices"))
                     check(out, indices, n_values, Ty)
                 except Mismatch as mismatch:
-                    raise Mismatch(f"With n_values={n_values}, Ty={Ty}: {mismatch.message}", mismatch.hint) from None
+                    hint = known_mistake("predict_and_sample", lambda code: code.in_place(model, x0, a0, c0),
+                                         returned_arrays, returned_arrays(out), n_values, n_a)
+                    raise Mismatch(f"With n_values={n_values}, Ty={Ty}: {mismatch.message}",
+                                   hint or mismatch.hint) from None
         return run
+
+    def returned_arrays(result):
+        """(results, indices) as float arrays, for comparing with a catalogued mistake's."""
+        if not isinstance(result, (tuple, list)):
+            return []
+        return [np.asarray(part, dtype=float) for part in result]
 
     def shapes(out, indices, n_values, Ty):
         results, got = (np.asarray(x) for x in out)
