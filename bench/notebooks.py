@@ -11,7 +11,6 @@ import json
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 from autograder.course import ASSIGNMENTS, REPOSITORY
 

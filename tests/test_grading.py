@@ -1,11 +1,10 @@
 """The runner: never raises, keeps student output off stderr, points at the student's line,
 limits time, and grades one function at a time against the oracle's versions of the others."""
-import numpy as np
 import pytest
 
 import autograder
 from autograder import grading
-from autograder.graders import ASSIGNMENT_GRADERS, graded_names, reference_namespace
+from autograder.graders import ASSIGNMENT_GRADERS, reference_namespace
 from autograder.oracle import rnn_step_by_step as oracle
 
 NAME = "rnn_step_by_step.rnn_cell_forward"

@@ -7,7 +7,7 @@ import string
 import numpy as np
 
 from ..checks import Mismatch, compare, expect_array, expect_keys, expect_sequence
-from ..grading import Check, Grader, Partial
+from ..grading import Check, Grader
 from ..oracle import dinosaur_island as oracle
 from .numpy_functions import known_mistake
 
