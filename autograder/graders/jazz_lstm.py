@@ -15,6 +15,7 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 ASSIGNMENT = "jazz_lstm"
 ATOL = 1e-5  # Keras computes in float32
+keras = oracle.keras  # loaded quietly by the oracle
 
 
 def problem_sizes(rng):
@@ -32,15 +33,14 @@ def problem_sizes(rng):
 def shared_layers(rng, n_values, n_a):
     """The notebook's LSTM_cell, densor and reshaper, built, with fresh random weights.
     Returns the layers and their weights (numpy, for the oracle)."""
-    from keras.layers import LSTM, Dense, Reshape
-    cell, densor = LSTM(n_a, return_state=True), Dense(n_values, activation="softmax")
+    cell, densor = oracle.LSTM(n_a, return_state=True), oracle.Dense(n_values, activation="softmax")
     cell.build((None, 1, n_values))
     densor.build((None, n_a))
     lstm_weights = [rng.normal(0, 0.6, w.shape) for w in cell.get_weights()]
     dense_weights = [rng.normal(0, 0.6, w.shape) for w in densor.get_weights()]
     cell.set_weights(lstm_weights)
     densor.set_weights(dense_weights)
-    return cell, densor, Reshape((1, n_values)), lstm_weights, dense_weights
+    return cell, densor, oracle.Reshape((1, n_values)), lstm_weights, dense_weights
 
 
 def outputs_of(model, inputs):
@@ -53,7 +53,6 @@ def outputs_of(model, inputs):
 
 
 def expect_model(name, model, input_shapes, n_outputs, n_values):
-    import keras
     if not isinstance(model, keras.Model):
         raise Mismatch(f"{name} should return a keras Model; got {type(model).__name__}.",
                        "End with `return Model(inputs=[...], outputs=outputs)`.")
@@ -71,7 +70,6 @@ def expect_model(name, model, input_shapes, n_outputs, n_values):
 
 def expect_shared(model, cell, densor):
     """One LSTM and one Dense, the given ones, and no other weights."""
-    import keras
     lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
     denses = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     if len(lstms) != 1 or lstms[0] is not cell:
