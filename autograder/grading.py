@@ -7,10 +7,7 @@ import contextlib
 import copy
 import io
 import os
-import signal
 import sys
-import threading
-import traceback
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable
@@ -19,6 +16,7 @@ import numpy as np
 
 from .checks import Mismatch
 from .probes import derived_rng, grading_seed
+from .sandbox.agent import CallTimeout, student_location, time_limit
 
 STUDENT_CALL_SECONDS = 20
 
@@ -88,15 +86,14 @@ class FunctionReport:
         return "\n".join(lines)
 
 
-class StudentTimeout(BaseException):
-    """Raised inside a student call that runs too long (BaseException: `except Exception` in
-    student code cannot swallow it)."""
-
-
 class StudentCode:
     """Calls the student's function safely: fresh copies of the inputs, output captured,
     warnings silenced (nbgrader zeroes a cell that writes to stderr), a time limit, and any
-    exception turned into a Mismatch that points at the student's own line."""
+    exception turned into a Mismatch that points at the student's own line.
+
+    This one runs the function in this process (a hidden test cell under `nbgrader
+    autograde`, the catalogue tests); `autograder.sandbox.remote.RemoteStudentCode` has the
+    same methods and runs it in a sandboxed kernel, outside which the checks run."""
 
     def __init__(self, function, name):
         self.function = function
@@ -121,43 +118,55 @@ class StudentCode:
 
     def in_place(self, *args):
         """Call on these very arguments (the check keeps them to inspect what was mutated)."""
+        return self.guarded(self.function, self.name, args)
+
+    def helper(self, name, *args, label=None):
+        """Run one of the sandbox agent's helpers (`keras_layers`, `model_facts`,
+        `model_outputs`) where the student's code runs; `label` names it in messages when
+        its failure is the student's (running a model they built)."""
+        from .sandbox.agent import HELPERS
+        return self.guarded(HELPERS[name], label or name, args)
+
+    def expose(self, obj, methods):
+        """`obj` as the student's code will receive it (here: itself)."""
+        return obj
+
+    @staticmethod
+    def guarded(function, name, args):
         sink = io.StringIO()
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
                 warnings.catch_warnings(), np.errstate(all="ignore"), time_limit(STUDENT_CALL_SECONDS):
             warnings.simplefilter("ignore")
             try:
-                return self.function(*args)
-            except StudentTimeout:
-                raise Mismatch(f"{self.name} did not finish within {STUDENT_CALL_SECONDS} s.",
-                               "Look for a loop that never ends.") from None
+                return function(*args)
+            except CallTimeout:
+                raise timeout_mismatch(name) from None
             except Exception as error:
-                raise Mismatch(f"{self.name} raised {type(error).__name__}: {error}"
-                               f"{student_location(error)}", exception_hint(error)) from None
+                raise raised_mismatch(name, [c.__name__ for c in type(error).__mro__], str(error),
+                                      student_location(error, (PACKAGE_DIR,))) from None
+
+
+def timeout_mismatch(name):
+    return Mismatch(f"{name} did not finish within {STUDENT_CALL_SECONDS} s.", "Look for a loop that never ends.")
+
+
+def raised_mismatch(name, mro, message, location):
+    """The Mismatch of a student call that raised: which exception, where, and a hint."""
+    return Mismatch(f"{name} raised {mro[0]}: {message}{location}", exception_hint(mro, message))
 
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-LIBRARY_DIRS = tuple({os.path.dirname(os.path.dirname(np.__file__)), os.path.dirname(os.__file__)})
 
 
-def student_location(error):
-    """'at line N of <function>: <code>' for the innermost frame in the student's own code."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__)
-              if not os.path.abspath(f.filename).startswith((PACKAGE_DIR,) + LIBRARY_DIRS)]
-    if not frames:
-        return ""
-    frame = frames[-1]
-    code = f": {frame.line.strip()}" if frame.line else ""
-    return f"\n  at line {frame.lineno} of {frame.name}{code}"
-
-
-def exception_hint(error):
-    if isinstance(error, NotImplementedError):
+def exception_hint(mro, message):
+    """Hint for an exception, from its class names (most derived first) and its message."""
+    if "NotImplementedError" in mro:
         return "This function is not written yet: replace `raise NotImplementedError()` with your code."
-    if isinstance(error, ValueError) and ("shape" in str(error) or "align" in str(error)):
+    if "ValueError" in mro and ("shape" in message or "align" in message):
         return "A matrix product got factors of incompatible shapes: write down each factor's shape."
-    if "incompatible" in str(error):
+    if "incompatible" in message:
         return "A layer got an input of the wrong size: check the shapes (and one-hot sizes) you feed it."
-    if isinstance(error, KeyError):
+    if "KeyError" in mro:
         return "Parameter and gradient names are case-sensitive; use the names in the docstring."
     return None
 
@@ -179,25 +188,6 @@ def silenced_native_stderr():
 
 
 @contextlib.contextmanager
-def time_limit(seconds):
-    """Raise StudentTimeout after `seconds` (only possible in the main thread; else no limit)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise StudentTimeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
 def oracle_dependencies(namespace, grader, graded_names):
     """While one function is graded, every other graded function of the assignment in the
     student's namespace is the oracle's, so a mistake costs points in one function only."""
@@ -213,25 +203,31 @@ def oracle_dependencies(namespace, grader, graded_names):
 
 
 def run(grader, namespace, graded_names, seed=None):
-    """Grade `namespace[grader.function]`; returns a FunctionReport (never raises)."""
+    """Grade `namespace[grader.function]` in this process; returns a FunctionReport (never raises)."""
     seed = grading_seed() if seed is None else seed
-    function = namespace.get(grader.function)
-    results = []
     with oracle_dependencies(namespace, grader, graded_names):
-        for check in grader.checks:
-            max_points = round(grader.points * check.weight, 2)
-            result = CheckResult(check.title, 0.0, max_points)
-            if not callable(function):
-                result.problems.append(f"{grader.function} is not defined: run the cell that defines it "
-                                       "and keep its name and signature as given.")
-            else:
-                result.points, result.problems = run_check(check, grader, function, seed, max_points)
-            results.append(result)
+        function = namespace.get(grader.function)
+        student = StudentCode(function, grader.function) if callable(function) else None
+        return run_checks(grader, student, seed)
+
+
+def run_checks(grader, student, seed):
+    """Run every check of `grader` on `student` (a StudentCode, or None when the function
+    is not defined); returns a FunctionReport."""
+    results = []
+    for check in grader.checks:
+        max_points = round(grader.points * check.weight, 2)
+        result = CheckResult(check.title, 0.0, max_points)
+        if student is None:
+            result.problems.append(f"{grader.function} is not defined: run the cell that defines it "
+                                   "and keep its name and signature as given.")
+        else:
+            result.points, result.problems = run_check(check, grader, student, seed, max_points)
+        results.append(result)
     return FunctionReport(grader.name, seed, results)
 
 
-def run_check(check, grader, function, seed, max_points):
-    student = StudentCode(function, grader.function)
+def run_check(check, grader, student, seed, max_points):
     try:
         outcome = check.run(student, derived_rng(seed, grader.name, check.title))
     except Mismatch as mismatch:

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..checks import Mismatch, compare, expect_sequence
 from ..grading import Check, Grader, StudentCode
+from ..sandbox.agent import keras_layers
 from ..oracle import jazz_lstm as oracle
 
 # TensorFlow's Python logger writes warnings (retracing, ...) to stderr, which zeroes a cell.
@@ -30,57 +31,50 @@ def problem_sizes(rng):
     return sizes
 
 
-def shared_layers(rng, n_values, n_a):
-    """The notebook's LSTM_cell, densor and reshaper, built, with fresh random weights.
-    Returns the layers and their weights (numpy, for the oracle)."""
-    cell, densor = oracle.LSTM(n_a, return_state=True), oracle.Dense(n_values, activation="softmax")
-    cell.build((None, 1, n_values))
-    densor.build((None, n_a))
-    lstm_weights = [rng.normal(0, 0.6, w.shape) for w in cell.get_weights()]
-    dense_weights = [rng.normal(0, 0.6, w.shape) for w in densor.get_weights()]
-    cell.set_weights(lstm_weights)
-    densor.set_weights(dense_weights)
-    return cell, densor, oracle.Reshape((1, n_values)), lstm_weights, dense_weights
+def layer_weights(rng, n_values, n_a):
+    """Fresh random weights of the notebook's LSTM_cell (kernel, recurrent kernel, bias; Keras
+    gate order i, f, c, o) and densor (kernel, bias), as numpy arrays for the oracle."""
+    lstm = [rng.normal(0, 0.6, shape) for shape in ((n_values, 4 * n_a), (n_a, 4 * n_a), (4 * n_a,))]
+    dense = [rng.normal(0, 0.6, shape) for shape in ((n_a, n_values), (n_values,))]
+    return lstm, dense
 
 
-def outputs_of(model, inputs):
-    """The model's outputs on `inputs` as a list of numpy arrays (one per step). Running the
-    student's model runs the student's code: its failures are reported as theirs."""
-    def run(model, inputs):
-        out = model([np.asarray(x, dtype="float32") for x in inputs])
-        return [np.asarray(o, dtype=float) for o in (out if isinstance(out, (list, tuple)) else [out])]
-    return StudentCode(run, "running the model you built").in_place(model, inputs)
+def outputs_of(student, model, inputs):
+    """The model's outputs on `inputs` as a list of numpy arrays (one per step), computed where
+    the student's code runs. Running the student's model runs the student's code: its failures
+    are reported as theirs."""
+    return student.helper("model_outputs", model, inputs, label="running the model you built")
 
 
-def expect_model(name, model, input_shapes, n_outputs, n_values):
-    if not isinstance(model, keras.Model):
-        raise Mismatch(f"{name} should return a keras Model; got {type(model).__name__}.",
+def expect_model(name, facts, input_shapes, n_outputs, n_values):
+    """`facts` (agent.model_facts of the returned value) describe a keras Model with these
+    inputs (batch axis left out) and `n_outputs` outputs of shape (n_values,)."""
+    if not facts["is_model"]:
+        raise Mismatch(f"{name} should return a keras Model; got {facts['type']}.",
                        "End with `return Model(inputs=[...], outputs=outputs)`.")
-    shapes = [tuple(i.shape[1:]) for i in model.inputs]
+    shapes = [tuple(shape) for shape in facts["input_shapes"]]
     if shapes != input_shapes:
         raise Mismatch(f"The model's inputs have shapes {shapes} (batch axis left out); expected {input_shapes}.",
                        "The inputs are, in this order, the sequence, a0 and c0.")
-    if len(model.outputs) != n_outputs:
-        raise Mismatch(f"The model has {len(model.outputs)} outputs; expected {n_outputs}, one per time step.",
-                       "Append the Dense layer's output to `outputs` at every step and pass the list to Model.")
-    for i, out in enumerate(model.outputs):
-        if tuple(out.shape[1:]) != (n_values,):
-            raise Mismatch(f"Output {i} has shape {tuple(out.shape[1:])}; expected ({n_values},).")
+    if len(facts["output_shapes"]) != n_outputs:
+        raise Mismatch(f"The model has {len(facts['output_shapes'])} outputs; expected {n_outputs}, one per time "
+                       "step.", "Append the Dense layer's output to `outputs` at every step and pass the list to Model.")
+    for i, shape in enumerate(facts["output_shapes"]):
+        if tuple(shape) != (n_values,):
+            raise Mismatch(f"Output {i} has shape {tuple(shape)}; expected ({n_values},).")
 
 
-def expect_shared(model, cell, densor):
+def expect_shared(facts):
     """One LSTM and one Dense, the given ones, and no other weights."""
-    lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
-    denses = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    if len(lstms) != 1 or lstms[0] is not cell:
-        raise Mismatch(f"The model holds {len(lstms)} LSTM layer(s); it should reuse the given LSTM_cell at every "
-                       "step and create none.", "Call LSTM_cell(...) inside the loop; never LSTM(...) there.")
-    if len(denses) != 1 or denses[0] is not densor:
-        raise Mismatch(f"The model holds {len(denses)} Dense layer(s); it should reuse the given densor.",
+    if not facts["lstm_is_given"]:
+        raise Mismatch(f"The model holds {facts['lstm_layers']} LSTM layer(s); it should reuse the given LSTM_cell "
+                       "at every step and create none.", "Call LSTM_cell(...) inside the loop; never LSTM(...) there.")
+    if not facts["dense_is_given"]:
+        raise Mismatch(f"The model holds {facts['dense_layers']} Dense layer(s); it should reuse the given densor.",
                        "Call densor(...) inside the loop; never Dense(...) there.")
-    expected = cell.count_params() + densor.count_params()
-    if model.count_params() != expected:
-        raise Mismatch(f"The model has {model.count_params()} parameters; the shared layers have {expected}.")
+    if facts["parameters"] != facts["shared_parameters"]:
+        raise Mismatch(f"The model has {facts['parameters']} parameters; the shared layers have "
+                       f"{facts['shared_parameters']}.")
 
 
 def same_outputs(actual, other):
@@ -99,15 +93,18 @@ def compare_steps(actual, expected, diagnose):
                            diagnose() or "Check what each step feeds the LSTM and what carries over to the next step.")
 
 
-def known_mistake(function, call, observe, actual, n_values, n_a):
-    """Hint of the catalogued wrong implementation that behaves like the student's: each is
-    called as `call(code)` with the same layers, and `observe(result)` must equal `actual`."""
+def known_mistake(function, call, observe, actual, sizes, weights):
+    """Hint of the catalogued wrong implementation that behaves like the student's: each runs
+    here, as `call(code, cell, densor)` on layers with the same weights, and `observe(code,
+    result)` must equal `actual`."""
     from ..catalogue import wrong_entries
+    n_values, n_a = sizes
+    cell, densor, _ = keras_layers(n_values, n_a, *weights)
     for entry in wrong_entries(ASSIGNMENT, function):
         probe = StudentCode(entry.implementation, entry.slug)
         try:
             with probe.notebook_globals(n_values=n_values, n_a=n_a):
-                theirs = observe(call(probe))
+                theirs = observe(probe, call(probe, cell, densor))
         except Mismatch:
             continue
         if same_outputs(actual, theirs):
@@ -115,94 +112,83 @@ def known_mistake(function, call, observe, actual, n_values, n_a):
     return None
 
 
-# ------------------------------------------------------------------------------ djmodel
+# ------------------------------------------------- djmodel and music_inference_model
 
-def djmodel_grader():
+def model_checks(function, build, first_input, oracle_outputs, steps_name):
+    """The three check groups of a function that builds a Keras model from the shared layers.
+
+    build(code, cell, densor, T, n_values) calls the function; first_input(rng, n_values, m,
+    T) draws its first input; oracle_outputs(inputs, lstm_weights, dense_weights, T) is the
+    numpy oracle's per-step outputs."""
     def on_sizes(check, all_sizes=True):
         def run(student, rng):
-            for sizes in problem_sizes(rng)[:None if all_sizes else 1]:
-                n_values, n_a, Tx, m = sizes
-                cell, densor, reshaper, lstm_weights, dense_weights = shared_layers(rng, n_values, n_a)
+            for n_values, n_a, T, m in problem_sizes(rng)[:None if all_sizes else 1]:
+                weights = layer_weights(rng, n_values, n_a)
+                cell, densor, _ = student.helper("keras_layers", n_values, n_a, *weights)
                 # the globals stay defined while the model runs: Lambda layers read them then
                 with student.notebook_globals(n_values=n_values, n_a=n_a):
-                    model = student.in_place(Tx, cell, densor, reshaper)
+                    model = build(student, cell, densor, T, n_values)
+                    facts = student.helper("model_facts", model, cell, densor)
                     try:
-                        expect_model("djmodel", model, [(Tx, n_values), (n_a,), (n_a,)], Tx, n_values)
-                        check(model, cell, densor, lstm_weights, dense_weights, sizes, rng)
+                        first_shape = tuple(first_input(rng, n_values, 1, T).shape[1:])
+                        expect_model(function, facts, [first_shape, (n_a,), (n_a,)], T, n_values)
+                        check(student, model, facts, weights, (n_values, n_a, T, m), rng)
                     except Mismatch as mismatch:
-                        raise Mismatch(f"With n_values={n_values}, n_a={n_a}, Tx={Tx}, m={m}: {mismatch.message}",
-                                       mismatch.hint) from None
+                        raise Mismatch(f"With n_values={n_values}, n_a={n_a}, {steps_name}={T}, m={m}: "
+                                       f"{mismatch.message}", mismatch.hint) from None
         return run
 
-    def structure(model, *rest):
+    def structure(*rest):
         pass
 
-    def sharing(model, cell, densor, *rest):
-        expect_shared(model, cell, densor)
+    def sharing(student, model, facts, *rest):
+        expect_shared(facts)
 
-    def behaviour(model, cell, densor, lstm_weights, dense_weights, sizes, rng):
-        n_values, n_a, Tx, m = sizes
-        X = np.eye(n_values)[rng.integers(0, n_values, (m, Tx))]
-        a0, c0 = rng.normal(0, 1, (m, n_a)), rng.normal(0, 1, (m, n_a))
-        actual = outputs_of(model, [X, a0, c0])
+    def behaviour(student, model, facts, weights, sizes, rng):
+        n_values, n_a, T, m = sizes
+        inputs = [first_input(rng, n_values, m, T), rng.normal(0, 1, (m, n_a)), rng.normal(0, 1, (m, n_a))]
+        actual = outputs_of(student, model, inputs)
+        compare_steps(actual, oracle_outputs(inputs, *weights, T), lambda: known_mistake(
+            function, lambda code, cell, densor: build(code, cell, densor, T, n_values),
+            lambda code, built: outputs_of(code, built, inputs), actual, (n_values, n_a), weights))
 
-        def build(code):
-            return code.in_place(Tx, cell, densor, oracle.Reshape((1, n_values)))
-        compare_steps(actual, oracle.numpy_training_outputs(X, a0, c0, lstm_weights, dense_weights),
-                      lambda: known_mistake("djmodel", build, lambda built: outputs_of(built, [X, a0, c0]),
-                                            actual, n_values, n_a))
-
-    return Grader(ASSIGNMENT, "djmodel", 40, [
-        Check("returns a keras Model with inputs [X, a0, c0] and Tx outputs of n_values", 0.2,
+    inputs = "[X, a0, c0]" if steps_name == "Tx" else "[x0, a0, c0]"
+    return [
+        Check(f"returns a keras Model with inputs {inputs} and {steps_name} outputs of n_values", 0.2,
               on_sizes(structure)),
         Check("reuses the one shared LSTM_cell and densor at every step (parameter count)", 0.2,
               on_sizes(sharing, all_sizes=False)),
-        Check("per-step outputs match a numpy LSTM with the same injected weights, on 5 fresh sizes "
-              "(Tx = 1, m = 1 and n_a = 1 included)", 0.6, on_sizes(behaviour)),
-    ], oracle)
+        Check(("per-step outputs" if steps_name == "Tx" else "greedy feedback") + " match a numpy LSTM with the "
+              f"same injected weights, on 5 fresh sizes ({steps_name} = 1, m = 1 and n_a = 1 included)", 0.6,
+              on_sizes(behaviour)),
+    ]
 
 
-# ----------------------------------------------------------------- music_inference_model
+def djmodel_grader():
+    def build(code, cell, densor, Tx, n_values):
+        return code.in_place(Tx, cell, densor, oracle.Reshape((1, n_values)))
+
+    def sequence(rng, n_values, m, Tx):
+        return np.eye(n_values)[rng.integers(0, n_values, (m, Tx))]
+
+    def expected(inputs, lstm_weights, dense_weights, Tx):
+        return oracle.numpy_training_outputs(*inputs, lstm_weights, dense_weights)
+
+    return Grader(ASSIGNMENT, "djmodel", 40, model_checks("djmodel", build, sequence, expected, "Tx"), oracle)
+
 
 def inference_grader():
-    def on_sizes(check, all_sizes=True):
-        def run(student, rng):
-            for n_values, n_a, Ty, m in problem_sizes(rng)[:None if all_sizes else 1]:
-                cell, densor, _, lstm_weights, dense_weights = shared_layers(rng, n_values, n_a)
-                with student.notebook_globals(n_values=n_values, n_a=n_a):
-                    model = student.in_place(cell, densor, Ty)
-                    try:
-                        expect_model("music_inference_model", model, [(1, n_values), (n_a,), (n_a,)], Ty,
-                                     n_values)
-                        check(model, cell, densor, lstm_weights, dense_weights, (n_values, n_a, Ty, m), rng)
-                    except Mismatch as mismatch:
-                        raise Mismatch(f"With n_values={n_values}, n_a={n_a}, Ty={Ty}, m={m}: {mismatch.message}",
-                                       mismatch.hint) from None
-        return run
+    def build(code, cell, densor, Ty, n_values):
+        return code.in_place(cell, densor, Ty)
 
-    def structure(model, *rest):
-        pass
+    def first_note(rng, n_values, m, Ty):
+        return np.eye(n_values)[rng.integers(0, n_values, (m, 1))]
 
-    def sharing(model, cell, densor, *rest):
-        expect_shared(model, cell, densor)
+    def expected(inputs, lstm_weights, dense_weights, Ty):
+        return oracle.numpy_inference_outputs(*inputs, lstm_weights, dense_weights, Ty)
 
-    def behaviour(model, cell, densor, lstm_weights, dense_weights, sizes, rng):
-        n_values, n_a, Ty, m = sizes
-        x0 = np.eye(n_values)[rng.integers(0, n_values, (m, 1))]
-        a0, c0 = rng.normal(0, 1, (m, n_a)), rng.normal(0, 1, (m, n_a))
-        actual = outputs_of(model, [x0, a0, c0])
-        compare_steps(actual, oracle.numpy_inference_outputs(x0, a0, c0, lstm_weights, dense_weights, Ty),
-                      lambda: known_mistake("music_inference_model", lambda code: code.in_place(cell, densor, Ty),
-                                            lambda built: outputs_of(built, [x0, a0, c0]), actual, n_values, n_a))
-
-    return Grader(ASSIGNMENT, "music_inference_model", 40, [
-        Check("returns a keras Model with inputs [x0, a0, c0] and Ty outputs of n_values", 0.2,
-              on_sizes(structure)),
-        Check("reuses the one shared LSTM_cell and densor at every step (parameter count)", 0.2,
-              on_sizes(sharing, all_sizes=False)),
-        Check("greedy feedback matches a numpy LSTM with the same injected weights, on 5 fresh sizes "
-              "(Ty = 1, m = 1 and n_a = 1 included)", 0.6, on_sizes(behaviour)),
-    ], oracle)
+    return Grader(ASSIGNMENT, "music_inference_model",
+                  40, model_checks("music_inference_model", build, first_note, expected, "Ty"), oracle)
 
 
 # -------------------------------------------------------------------- predict_and_sample
@@ -211,22 +197,24 @@ def predict_grader():
     def on_models(check):
         def run(student, rng):
             for n_values, n_a, Ty, _ in problem_sizes(rng)[:3]:
-                cell, densor, _, lstm_weights, dense_weights = shared_layers(rng, n_values, n_a)
-                model = oracle.music_inference_model(cell, densor, Ty)
+                weights = layer_weights(rng, n_values, n_a)
+                cell, densor, _ = keras_layers(n_values, n_a, *weights)
+                model = oracle.music_inference_model(cell, densor, Ty)  # runs here, called from the student's code
                 x0 = np.zeros((1, 1, n_values), dtype="float32")
                 a0 = rng.normal(0, 1, (1, n_a)).astype("float32")
                 c0 = rng.normal(0, 1, (1, n_a)).astype("float32")
                 with student.notebook_globals(n_values=n_values, n_a=n_a):
-                    out = student.in_place(model, x0, a0, c0)
+                    out = student.in_place(student.expose(model, ("predict", "__call__")), x0, a0, c0)
                 expected = oracle.numpy_inference_outputs(x0.astype(float), a0.astype(float), c0.astype(float),
-                                                          lstm_weights, dense_weights, Ty)
+                                                          *weights, Ty)
                 indices = np.argmax(np.array(expected), axis=-1)  # (Ty, 1)
                 try:
                     expect_sequence("predict_and_sample's return value", out, 2, ("results", "indices"))
                     check(out, indices, n_values, Ty)
                 except Mismatch as mismatch:
-                    hint = known_mistake("predict_and_sample", lambda code: code.in_place(model, x0, a0, c0),
-                                         returned_arrays, returned_arrays(out), n_values, n_a)
+                    hint = known_mistake("predict_and_sample", lambda code, *layers: code.in_place(model, x0, a0, c0),
+                                         lambda code, result: returned_arrays(result), returned_arrays(out),
+                                         (n_values, n_a), weights)
                     raise Mismatch(f"With n_values={n_values}, Ty={Ty}: {mismatch.message}",
                                    hint or mismatch.hint) from None
         return run

@@ -1,0 +1,405 @@
+"""The grading agent: the only grading code that runs inside a student's kernel.
+
+It holds no oracle, no hidden test and no expected value. While a graded cell is "run", the
+grading worker (outside the kernel) sends it requests over a Unix socket: call the student's
+function on these inputs, define these notebook globals, build these Keras layers, describe
+this model. It answers with plain data. Every verdict is computed by the worker, so patching
+numpy, IPython or this module can change only what the kernel answers, never how it is judged.
+
+Graded functions the student's function depends on (`rnn_cell_forward` inside `rnn_forward`)
+are replaced, for the duration of one function's grading, by stubs that call back to the
+worker, which runs the oracle's version: the oracle never enters the kernel.
+
+The same file is imported by the worker for the wire format (`send`, `receive`) and for the
+Keras helpers, so both sides agree by construction. It must stay self-contained: standard
+library and numpy only (Keras is imported lazily by the Keras helpers).
+
+Wire format of one message: 8-byte big-endian length of a JSON header, the header, then the
+raw bytes of each array it references. Arrays are numeric only (no object dtype: nothing is
+ever unpickled); anything else the kernel returns travels as an opaque handle.
+"""
+import contextlib
+import io
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import threading
+import traceback
+import warnings
+
+import numpy as np
+
+MAX_MESSAGE_BYTES = 256 * 2 ** 20
+MAX_DEPTH = 64
+NUMERIC_KINDS = "biufc"
+
+
+class ProtocolError(Exception):
+    """A message that does not follow the wire format (a tampering kernel, or a dead one)."""
+
+
+class Handle:
+    """An object that stays in the kernel (a Keras layer or model), named by its id."""
+
+    def __init__(self, id, type_name):
+        self.id, self.type_name = id, type_name
+
+    def __repr__(self):
+        return f"<{self.type_name} in the student's kernel>"
+
+
+class Callback:
+    """Worker side: a callable exposed to the kernel as a stub function (or, with `methods`,
+    as an object whose methods all call it: a model whose `predict` runs in the worker)."""
+
+    def __init__(self, function, methods=()):
+        self.function, self.methods = function, tuple(methods)
+
+
+# ----------------------------------------------------------------------------- wire format
+
+def encode(value, buffers, handles=None, depth=0):
+    """JSON-able tree of `value`; arrays go to `buffers`. Unencodable objects become handles
+    when `handles` (id -> object) is given, else a TypeError."""
+    if depth > MAX_DEPTH:
+        raise TypeError("value nested too deeply")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value if -2 ** 63 <= value < 2 ** 63 else {"t": "bigint", "v": str(value)}
+    if isinstance(value, float):
+        return {"t": "float", "v": repr(value)}
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in NUMERIC_KINDS:
+        array = np.ascontiguousarray(value)
+        buffers.append(array)
+        return {"t": "array" if isinstance(value, np.ndarray) else "scalar", "b": len(buffers) - 1,
+                "dtype": array.dtype.str, "shape": list(array.shape)}
+    if type(value) in (list, tuple):
+        return {"t": type(value).__name__, "v": [encode(v, buffers, handles, depth + 1) for v in value]}
+    if type(value) is dict:
+        return {"t": "dict", "k": [encode(k, buffers, handles, depth + 1) for k in value],
+                "v": [encode(v, buffers, handles, depth + 1) for v in value.values()]}
+    if isinstance(value, Handle):
+        return {"t": "handle", "id": value.id}
+    if isinstance(value, Callback):
+        return {"t": "callback", "id": id(value), "methods": list(value.methods)}
+    if handles is not None:
+        handles[id(value)] = value
+        return {"t": "handle", "id": id(value), "type": type(value).__name__}
+    raise TypeError(f"cannot send {type(value).__name__}")
+
+
+def decode(tree, arrays, resolve=None, depth=0):
+    """Inverse of `encode`, strict: anything unexpected raises ProtocolError.
+    resolve(node) turns handle and callback nodes into objects (default: Handle)."""
+    if depth > MAX_DEPTH:
+        raise ProtocolError("value nested too deeply")
+    if tree is None or isinstance(tree, (bool, str, int)) and not isinstance(tree, float):
+        return tree
+    if not isinstance(tree, dict) or not isinstance(tree.get("t"), str):
+        raise ProtocolError(f"unexpected node {str(tree)[:60]}")
+    kind = tree["t"]
+    if kind == "float":
+        return float(tree["v"])
+    if kind == "bigint":
+        return int(tree["v"])
+    if kind in ("array", "scalar"):
+        array = arrays[tree["b"]]
+        return array if kind == "array" else array[()]
+    if kind in ("list", "tuple"):
+        items = [decode(v, arrays, resolve, depth + 1) for v in tree["v"]]
+        return items if kind == "list" else tuple(items)
+    if kind == "dict":
+        keys = [decode(k, arrays, resolve, depth + 1) for k in tree["k"]]
+        if len(keys) != len(tree["v"]) or not all(isinstance(k, (str, int, float, bool, tuple)) or k is None
+                                                  for k in keys):
+            raise ProtocolError("bad dict")
+        return dict(zip(keys, (decode(v, arrays, resolve, depth + 1) for v in tree["v"])))
+    if kind in ("handle", "callback"):
+        if not isinstance(tree.get("id"), int):
+            raise ProtocolError("bad handle")
+        return resolve(tree) if resolve else Handle(tree["id"], str(tree.get("type", "object"))[:80])
+    raise ProtocolError(f"unknown node type {kind[:20]!r}")
+
+
+def send(sock, message, handles=None):
+    """Send a dict whose values `encode` accepts."""
+    buffers = []
+    header = {k: encode(v, buffers, handles) for k, v in message.items()}
+    header["_buffers"] = [{"dtype": b.dtype.str, "shape": list(b.shape), "nbytes": b.nbytes} for b in buffers]
+    text = json.dumps(header).encode()
+    sock.sendall(struct.pack(">Q", len(text)) + text)
+    for buffer in buffers:
+        sock.sendall(memoryview(buffer).cast("B") if buffer.nbytes else b"")
+
+
+def receive_exactly(sock, size):
+    data = bytearray()
+    while len(data) < size:
+        chunk = sock.recv(min(size - len(data), 2 ** 20))
+        if not chunk:
+            raise EOFError("the other side closed the connection")
+        data += chunk
+    return bytes(data)
+
+
+def receive(sock, resolve=None):
+    """Receive one message as a dict (strictly checked; at most MAX_MESSAGE_BYTES)."""
+    (size,) = struct.unpack(">Q", receive_exactly(sock, 8))
+    if size > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"header of {size} bytes")
+    try:
+        header = json.loads(receive_exactly(sock, size))
+        specs = header.pop("_buffers")
+        assert isinstance(header, dict) and isinstance(specs, list)
+    except (ValueError, KeyError, AssertionError, AttributeError):
+        raise ProtocolError("malformed header") from None
+    arrays, total = [], size
+    for spec in specs:
+        try:
+            dtype, shape, nbytes = np.dtype(spec["dtype"]), tuple(int(n) for n in spec["shape"]), int(spec["nbytes"])
+        except (TypeError, KeyError, ValueError):
+            raise ProtocolError("malformed array") from None
+        total += nbytes
+        if dtype.kind not in NUMERIC_KINDS or dtype.hasobject or min(shape, default=0) < 0 \
+                or int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != nbytes or total > MAX_MESSAGE_BYTES:
+            raise ProtocolError("array of a forbidden type or size")
+        arrays.append(np.frombuffer(receive_exactly(sock, nbytes), dtype=dtype).reshape(shape).copy())
+    return {k: decode(v, arrays, resolve) for k, v in header.items()}
+
+
+# ----------------------------------------------------------------------- Keras helpers
+# Run where the student's code runs: in the kernel under grading, in-process otherwise.
+
+def keras_layers(n_values, n_a, lstm_weights, dense_weights):
+    """The notebook's shared layers, built, with the given weights:
+    (LSTM_cell = LSTM(n_a, return_state=True), densor = Dense(n_values, softmax), reshaper)."""
+    from keras.layers import LSTM, Dense, Reshape
+    cell, densor = LSTM(n_a, return_state=True), Dense(n_values, activation="softmax")
+    cell.build((None, 1, n_values))
+    densor.build((None, n_a))
+    cell.set_weights([np.asarray(w, dtype="float32") for w in lstm_weights])
+    densor.set_weights([np.asarray(w, dtype="float32") for w in dense_weights])
+    return cell, densor, Reshape((1, n_values))
+
+
+def model_facts(model, cell, densor):
+    """What the graders check of a model's architecture, as plain data."""
+    import keras
+    if not isinstance(model, keras.Model):
+        return {"is_model": False, "type": type(model).__name__}
+    lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
+    denses = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    return {"is_model": True, "type": type(model).__name__,
+            "input_shapes": [tuple(int(d) for d in i.shape[1:]) for i in model.inputs],
+            "output_shapes": [tuple(-1 if d is None else int(d) for d in o.shape[1:]) for o in model.outputs],
+            "lstm_layers": len(lstms), "lstm_is_given": len(lstms) == 1 and lstms[0] is cell,
+            "dense_layers": len(denses), "dense_is_given": len(denses) == 1 and denses[0] is densor,
+            "parameters": int(model.count_params()),
+            "shared_parameters": int(cell.count_params() + densor.count_params())}
+
+
+def model_outputs(model, inputs):
+    """The model's outputs on `inputs` (float32), one float64 array per output."""
+    out = model([np.asarray(x, dtype="float32") for x in inputs])
+    return [np.asarray(o, dtype=float) for o in (out if isinstance(out, (list, tuple)) else [out])]
+
+
+HELPERS = {"keras_layers": keras_layers, "model_facts": model_facts, "model_outputs": model_outputs}
+
+
+# -------------------------------------------------------------------- the kernel's side
+
+class CallTimeout(BaseException):
+    """Raised in a student call that runs too long (BaseException: `except Exception` in
+    student code cannot swallow it)."""
+
+
+def write_back(original, updated):
+    """Apply in place to `original` what a call did to its copy `updated` (arrays, dicts, lists)."""
+    if isinstance(original, np.ndarray) and isinstance(updated, np.ndarray) and original.shape == updated.shape:
+        original[...] = updated
+    elif isinstance(original, dict) and isinstance(updated, dict):
+        for key, value in updated.items():
+            if key in original and isinstance(original[key], (np.ndarray, dict, list)):
+                write_back(original[key], value)
+            else:
+                original[key] = value
+    elif isinstance(original, list) and isinstance(updated, (list, tuple)):
+        original[:] = list(updated)
+
+
+def student_location(error, skip=()):
+    """'at line N of f: code' for the innermost frame that is not numpy's, the standard
+    library's, this file's or under one of the `skip` prefixes."""
+    skip = (os.path.dirname(os.path.dirname(np.__file__)), os.path.dirname(os.__file__), __file__) + tuple(skip)
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.startswith(skip)]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    return f"\n  at line {frame.lineno} of {frame.name}" + (f": {frame.line.strip()}" if frame.line else "")
+
+
+class Agent:
+    """Serves one graded cell: requests from the worker until it says "end"."""
+
+    def __init__(self, sock, namespace):
+        self.sock, self.namespace = sock, namespace
+        self.handles = {}
+        self.saved = {}
+
+    def stub(self, node):
+        """A kernel-side stand-in for a worker Callback: calls go back to the worker."""
+        def call(*args, **kwargs):
+            send(self.sock, {"op": "callback", "id": node["id"], "args": args, "kwargs": kwargs}, self.handles)
+            reply = receive(self.sock, self.resolve)
+            if "error" in reply:
+                raise RuntimeError(reply["error"])
+            for original, updated in zip(args, reply["args"]):
+                write_back(original, updated)
+            return reply["result"]
+        if not node.get("methods"):
+            return call
+        return type("GradingModel", (), {m: staticmethod(call) for m in node["methods"]})()
+
+    def resolve(self, node):
+        if node["t"] == "callback":
+            return self.stub(node)
+        if node["id"] not in self.handles:
+            raise ProtocolError("unknown handle")
+        return self.handles[node["id"]]
+
+    def serve(self):
+        while True:
+            request = receive(self.sock, self.resolve)
+            op = request.get("op")
+            if op == "end":
+                self.namespace.update(self.saved)
+                send(self.sock, {"ok": True})
+                return
+            try:
+                reply = getattr(self, f"op_{op}")(request)
+            except ProtocolError:
+                raise
+            except Exception as error:  # a request that cannot be carried out (never a student error)
+                reply = {"failed": f"{type(error).__name__}: {error}"}
+            send(self.sock, reply, self.handles)
+
+    def op_define(self, request):
+        """Set notebook globals (the oracle's stand-ins, n_values, ...); remember what was there
+        so that "end" puts it back. Returns whether `function` is defined and callable."""
+        for name, value in request["values"].items():
+            if name not in self.saved:
+                self.saved[name] = self.namespace.get(name, _MISSING)
+            self.namespace[name] = value
+        return {"callable": callable(self.namespace.get(request.get("function", ""), None))}
+
+    def op_undefine(self, request):
+        for name in request["names"]:
+            value = self.saved.pop(name, _MISSING)
+            if value is _MISSING:
+                self.namespace.pop(name, None)
+            else:
+                self.namespace[name] = value
+        return {}
+
+    def op_call(self, request):
+        """Call the student's function (or a helper) on the arguments; return its result, or
+        the exception it raised, and (in_place) the arguments as the call left them."""
+        target = self.namespace.get(request["function"]) if request["target"] == "student" \
+            else HELPERS[request["function"]]
+        args = request["args"]
+        sink = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), warnings.catch_warnings(), \
+                    np.errstate(all="ignore"), time_limit(request["seconds"]):
+                warnings.simplefilter("ignore")
+                result = target(*args)
+        except CallTimeout:
+            return {"timeout": True}
+        except Exception as error:
+            return {"raised": type(error).__name__, "message": str(error)[:2000],
+                    "location": student_location(error), "mro": [c.__name__ for c in type(error).__mro__]}
+        return {"result": result, "args": args if request.get("in_place") else None}
+
+
+_MISSING = object()
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Raise CallTimeout after `seconds` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise CallTimeout()
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def serve(path, namespace):
+    """Entry point of a graded cell in the kernel: connect to the worker and serve it."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    try:
+        Agent(sock, namespace).serve()
+    finally:
+        sock.close()
+
+
+# ------------------------------------------------------------ integrity observations
+
+PRISTINE = {}
+WATCHED = ("numpy.allclose", "numpy.isclose", "numpy.array_equal", "numpy.testing.assert_allclose",
+           "numpy.testing.assert_array_equal", "builtins.print", "builtins.isinstance", "builtins.open")
+EVENTS = []
+
+
+def lookup(dotted):
+    module, _, name = dotted.rpartition(".")
+    __import__(module)
+    return getattr(sys.modules[module], name)
+
+
+def audit(event, args):
+    """Audit hook (cannot be removed once added): note attempts to reach outside the sandbox."""
+    if event in ("subprocess.Popen", "os.system", "os.fork", "os.forkpty", "os.posix_spawn", "os.exec",
+                 "socket.connect", "os.kill", "os.killpg"):
+        if len(EVENTS) < 100:
+            EVENTS.append(f"{event} {str(args)[:160]}")
+    elif event == "open" and isinstance(args[0], (str, bytes)):
+        path = os.fsdecode(args[0])
+        if any(word in path for word in ("gradebook", "source/", "autograder", "autograded", "submitted/")):
+            if len(EVENTS) < 100:
+                EVENTS.append(f"open {path[:160]}")
+
+
+def install(shell=None):
+    """Run once when the kernel starts, before any student code: remember the watched
+    functions and IPython's input transformers, and add the audit hook."""
+    for name in WATCHED:
+        PRISTINE[name] = lookup(name)
+    if shell is not None:
+        PRISTINE["transformers"] = (list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
+                                    list(shell.ast_transformers))
+    sys.addaudithook(audit)
+
+
+def observations(shell=None):
+    """What the student's code changed or attempted since `install`, as sentences."""
+    found = [f"replaced {name}" for name in WATCHED if name in PRISTINE and lookup(name) is not PRISTINE[name]]
+    if shell is not None and "transformers" in PRISTINE:
+        now = (shell.input_transformers_cleanup, shell.input_transformers_post, shell.ast_transformers)
+        if any(len(a) != len(b) or any(x is not y for x, y in zip(a, b)) for a, b in zip(now, PRISTINE["transformers"])):
+            found.append("installed an IPython input or AST transformer")
+    return found + [f"attempted {event}" for event in EVENTS]
