@@ -76,13 +76,17 @@ class FunctionReport:
     def max_points(self):
         return round(sum(r.max_points for r in self.results), 2)
 
-    def render(self):
+    def render(self, details=True):
+        """The report; without `details`, failures show their hints only (what a student reads
+        in feedback: no value that came back or was expected)."""
         lines = [f"{self.name}: {self.points:g} / {self.max_points:g} points (grading seed {self.seed})"]
         for r in self.results:
             mark = "ok  " if r.points == r.max_points else "FAIL"
             lines.append(f"  {mark} [{r.points:g}/{r.max_points:g}] {r.title}")
             for problem in r.problems:
-                lines.extend("         " + line for line in problem.splitlines())
+                shown = problem.splitlines() if details else \
+                    [line for line in problem.splitlines() if line.startswith("Hint:")] or ["(see your instructor)"]
+                lines.extend("         " + line for line in shown)
         return "\n".join(lines)
 
 

@@ -95,16 +95,15 @@ def compare_steps(actual, expected, diagnose):
 
 def known_mistake(function, call, observe, actual, sizes, weights):
     """Hint of the catalogued wrong implementation that behaves like the student's: each runs
-    here, as `call(code, cell, densor)` on layers with the same weights, and `observe(code,
-    result)` must equal `actual`."""
+    here, as `call(code, layers)` on fresh layers (cell, densor, reshaper) with the same
+    weights, and `observe(code, result)` must equal `actual`."""
     from ..catalogue import wrong_entries
     n_values, n_a = sizes
-    cell, densor, _ = keras_layers(n_values, n_a, *weights)
     for entry in wrong_entries(ASSIGNMENT, function):
         probe = StudentCode(entry.implementation, entry.slug)
         try:
             with probe.notebook_globals(n_values=n_values, n_a=n_a):
-                theirs = observe(probe, call(probe, cell, densor))
+                theirs = observe(probe, call(probe, keras_layers(n_values, n_a, *weights)))
         except Mismatch:
             continue
         if same_outputs(actual, theirs):
@@ -117,17 +116,18 @@ def known_mistake(function, call, observe, actual, sizes, weights):
 def model_checks(function, build, first_input, oracle_outputs, steps_name):
     """The three check groups of a function that builds a Keras model from the shared layers.
 
-    build(code, cell, densor, T, n_values) calls the function; first_input(rng, n_values, m,
+    build(code, layers, T) calls the function with the shared layers (cell, densor, reshaper); first_input(rng, n_values, m,
     T) draws its first input; oracle_outputs(inputs, lstm_weights, dense_weights, T) is the
     numpy oracle's per-step outputs."""
     def on_sizes(check, all_sizes=True):
         def run(student, rng):
             for n_values, n_a, T, m in problem_sizes(rng)[:None if all_sizes else 1]:
                 weights = layer_weights(rng, n_values, n_a)
-                cell, densor, _ = student.helper("keras_layers", n_values, n_a, *weights)
+                layers = student.helper("keras_layers", n_values, n_a, *weights)
+                cell, densor, _ = layers
                 # the globals stay defined while the model runs: Lambda layers read them then
                 with student.notebook_globals(n_values=n_values, n_a=n_a):
-                    model = build(student, cell, densor, T, n_values)
+                    model = build(student, layers, T)
                     facts = student.helper("model_facts", model, cell, densor)
                     try:
                         first_shape = tuple(first_input(rng, n_values, 1, T).shape[1:])
@@ -149,7 +149,7 @@ def model_checks(function, build, first_input, oracle_outputs, steps_name):
         inputs = [first_input(rng, n_values, m, T), rng.normal(0, 1, (m, n_a)), rng.normal(0, 1, (m, n_a))]
         actual = outputs_of(student, model, inputs)
         compare_steps(actual, oracle_outputs(inputs, *weights, T), lambda: known_mistake(
-            function, lambda code, cell, densor: build(code, cell, densor, T, n_values),
+            function, lambda code, layers: build(code, layers, T),
             lambda code, built: outputs_of(code, built, inputs), actual, (n_values, n_a), weights))
 
     inputs = "[X, a0, c0]" if steps_name == "Tx" else "[x0, a0, c0]"
@@ -165,8 +165,9 @@ def model_checks(function, build, first_input, oracle_outputs, steps_name):
 
 
 def djmodel_grader():
-    def build(code, cell, densor, Tx, n_values):
-        return code.in_place(Tx, cell, densor, oracle.Reshape((1, n_values)))
+    def build(code, layers, Tx):
+        cell, densor, reshaper = layers
+        return code.in_place(Tx, cell, densor, reshaper)
 
     def sequence(rng, n_values, m, Tx):
         return np.eye(n_values)[rng.integers(0, n_values, (m, Tx))]
@@ -178,7 +179,8 @@ def djmodel_grader():
 
 
 def inference_grader():
-    def build(code, cell, densor, Ty, n_values):
+    def build(code, layers, Ty):
+        cell, densor, _ = layers
         return code.in_place(cell, densor, Ty)
 
     def first_note(rng, n_values, m, Ty):
@@ -212,7 +214,7 @@ def predict_grader():
                     expect_sequence("predict_and_sample's return value", out, 2, ("results", "indices"))
                     check(out, indices, n_values, Ty)
                 except Mismatch as mismatch:
-                    hint = known_mistake("predict_and_sample", lambda code, *layers: code.in_place(model, x0, a0, c0),
+                    hint = known_mistake("predict_and_sample", lambda code, layers: code.in_place(model, x0, a0, c0),
                                          lambda code, result: returned_arrays(result), returned_arrays(out),
                                          (n_values, n_a), weights)
                     raise Mismatch(f"With n_values={n_values}, Ty={Ty}: {mismatch.message}",

@@ -52,31 +52,37 @@ class Handle:
 
 
 class Callback:
-    """Worker side: a callable exposed to the kernel as a stub function (or, with `methods`,
-    as an object whose methods all call it: a model whose `predict` runs in the worker)."""
+    """Worker side: a function exposed to the kernel as a stub that calls back to the worker;
+    with `methods`, `function` is an object and the kernel gets a stand-in whose methods of
+    those names call back (a model whose `predict` runs in the worker)."""
 
     def __init__(self, function, methods=()):
         self.function, self.methods = function, tuple(methods)
 
 
+class CallbackRegistry(dict):
+    """The worker's `handles`: it registers Callbacks only (the worker sends no other object)."""
+
+
 # ----------------------------------------------------------------------------- wire format
 
 def encode(value, buffers, handles=None, depth=0):
-    """JSON-able tree of `value`; arrays go to `buffers`. Unencodable objects become handles
-    when `handles` (id -> object) is given, else a TypeError."""
+    """JSON-able tree of `value`; arrays go to `buffers`. Unencodable objects become handles,
+    and Callbacks are registered, in `handles` (id -> object) when it is given; without it an
+    unencodable object is a TypeError."""
     if depth > MAX_DEPTH:
         raise TypeError("value nested too deeply")
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in NUMERIC_KINDS:
+        array = np.array(value, order="C")  # a copy, 0-d for a scalar
+        buffers.append(array)
+        return {"t": "array" if isinstance(value, np.ndarray) else "scalar", "b": len(buffers) - 1,
+                "dtype": array.dtype.str, "shape": list(array.shape)}
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
         return value if -2 ** 63 <= value < 2 ** 63 else {"t": "bigint", "v": str(value)}
     if isinstance(value, float):
         return {"t": "float", "v": repr(value)}
-    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in NUMERIC_KINDS:
-        array = np.ascontiguousarray(value)
-        buffers.append(array)
-        return {"t": "array" if isinstance(value, np.ndarray) else "scalar", "b": len(buffers) - 1,
-                "dtype": array.dtype.str, "shape": list(array.shape)}
     if type(value) in (list, tuple):
         return {"t": type(value).__name__, "v": [encode(v, buffers, handles, depth + 1) for v in value]}
     if type(value) is dict:
@@ -85,8 +91,10 @@ def encode(value, buffers, handles=None, depth=0):
     if isinstance(value, Handle):
         return {"t": "handle", "id": value.id}
     if isinstance(value, Callback):
+        if handles is not None:
+            handles[id(value)] = value
         return {"t": "callback", "id": id(value), "methods": list(value.methods)}
-    if handles is not None:
+    if handles is not None and not isinstance(handles, CallbackRegistry):
         handles[id(value)] = value
         return {"t": "handle", "id": id(value), "type": type(value).__name__}
     raise TypeError(f"cannot send {type(value).__name__}")
@@ -253,8 +261,9 @@ class Agent:
 
     def stub(self, node):
         """A kernel-side stand-in for a worker Callback: calls go back to the worker."""
-        def call(*args, **kwargs):
-            send(self.sock, {"op": "callback", "id": node["id"], "args": args, "kwargs": kwargs}, self.handles)
+        def call(method, *args, **kwargs):
+            send(self.sock, {"op": "callback", "id": node["id"], "method": method, "args": args, "kwargs": kwargs},
+                 self.handles)
             reply = receive(self.sock, self.resolve)
             if "error" in reply:
                 raise RuntimeError(reply["error"])
@@ -262,8 +271,11 @@ class Agent:
                 write_back(original, updated)
             return reply["result"]
         if not node.get("methods"):
-            return call
-        return type("GradingModel", (), {m: staticmethod(call) for m in node["methods"]})()
+            return lambda *args, **kwargs: call(None, *args, **kwargs)
+
+        def method(name):
+            return staticmethod(lambda *args, **kwargs: call(name, *args, **kwargs))
+        return type("GradingModel", (), {name: method(name) for name in node["methods"]})()
 
     def resolve(self, node):
         if node["t"] == "callback":
@@ -305,6 +317,10 @@ class Agent:
             else:
                 self.namespace[name] = value
         return {}
+
+    def op_observe(self, request):
+        from IPython import get_ipython
+        return observations(get_ipython())
 
     def op_call(self, request):
         """Call the student's function (or a helper) on the arguments; return its result, or
@@ -362,7 +378,9 @@ def serve(path, namespace):
 PRISTINE = {}
 WATCHED = ("numpy.allclose", "numpy.isclose", "numpy.array_equal", "numpy.testing.assert_allclose",
            "numpy.testing.assert_array_equal", "builtins.print", "builtins.isinstance", "builtins.open")
-EVENTS = []
+HIDDEN = []    # folders masked in the sandbox (the course, the grading package)
+READS = []     # attempts to open something under them: tampering
+ACTIVITY = []  # processes started, signals sent, connections: recorded, not judged
 
 
 def lookup(dotted):
@@ -372,21 +390,22 @@ def lookup(dotted):
 
 
 def audit(event, args):
-    """Audit hook (cannot be removed once added): note attempts to reach outside the sandbox."""
+    """Audit hook (cannot be removed once added): note what reaches outside the notebook."""
     if event in ("subprocess.Popen", "os.system", "os.fork", "os.forkpty", "os.posix_spawn", "os.exec",
-                 "socket.connect", "os.kill", "os.killpg"):
-        if len(EVENTS) < 100:
-            EVENTS.append(f"{event} {str(args)[:160]}")
-    elif event == "open" and isinstance(args[0], (str, bytes)):
-        path = os.fsdecode(args[0])
-        if any(word in path for word in ("gradebook", "source/", "autograder", "autograded", "submitted/")):
-            if len(EVENTS) < 100:
-                EVENTS.append(f"open {path[:160]}")
+                 "os.kill", "os.killpg") and len(ACTIVITY) < 50:
+        ACTIVITY.append(f"{event} {str(args)[:160]}")
+    elif event == "socket.connect" and not str(args[1]).endswith("agent.sock") and len(ACTIVITY) < 50:
+        ACTIVITY.append(f"{event} {str(args[1])[:160]}")
+    elif event == "open" and isinstance(args[0], (str, bytes)) and len(READS) < 50:
+        path = os.path.abspath(os.fsdecode(args[0]))
+        if any(path == hidden or path.startswith(hidden + os.sep) for hidden in HIDDEN):
+            READS.append(path[:160])
 
 
-def install(shell=None):
+def install(shell=None, hidden=()):
     """Run once when the kernel starts, before any student code: remember the watched
     functions and IPython's input transformers, and add the audit hook."""
+    HIDDEN.extend(hidden)
     for name in WATCHED:
         PRISTINE[name] = lookup(name)
     if shell is not None:
@@ -396,10 +415,12 @@ def install(shell=None):
 
 
 def observations(shell=None):
-    """What the student's code changed or attempted since `install`, as sentences."""
+    """What the student's code changed or attempted since `install`:
+    {"tampering": [sentences], "activity": [sentences]}."""
     found = [f"replaced {name}" for name in WATCHED if name in PRISTINE and lookup(name) is not PRISTINE[name]]
     if shell is not None and "transformers" in PRISTINE:
         now = (shell.input_transformers_cleanup, shell.input_transformers_post, shell.ast_transformers)
         if any(len(a) != len(b) or any(x is not y for x, y in zip(a, b)) for a, b in zip(now, PRISTINE["transformers"])):
             found.append("installed an IPython input or AST transformer")
-    return found + [f"attempted {event}" for event in EVENTS]
+    found += [f"tried to open {path}" for path in READS]
+    return {"tampering": found, "activity": list(ACTIVITY)}

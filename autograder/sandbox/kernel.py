@@ -1,0 +1,270 @@
+"""A student's notebook kernel in a sandbox, and the execution of cells in it.
+
+The kernel (an ordinary IPython kernel) runs:
+- in new mount, PID, network, IPC and UTS namespaces (`unshare`): it sees no other process,
+  has no network, and every process it starts dies with it (PID 1 of its namespace is the
+  kernel itself);
+- with the course directory, the repository and the grading package hidden under empty
+  read-only mounts: no hidden test, oracle, source notebook or gradebook is reachable;
+- as the unprivileged user `nobody`, with no capabilities, in its own scratch directory,
+  which holds the master copies of the released files and the student's notebook;
+- under a wall-time limit, a per-cell time limit and a memory limit (the resident memory
+  of every process of the sandbox, polled), each enforced by killing the whole sandbox;
+- talking to the worker over Unix sockets in the scratch directory only (ZeroMQ's ipc
+  transport for the Jupyter channels, one more socket for the grading agent).
+
+Outputs are collected with caps per cell and per notebook, so a flood costs nothing.
+"""
+import json
+import os
+import queue
+import resource
+import shlex
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import psutil
+from jupyter_client import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+
+SANDBOX_USER = 65534  # nobody / nogroup on Debian
+AGENT_FILE = Path(__file__).with_name("agent.py")
+AGENT_NAME = "<grading agent>"
+
+
+@dataclass
+class Limits:
+    """What one submission may use. Sizes in MiB and characters, times in seconds."""
+    wall_seconds: float = 900
+    cell_seconds: float = 300
+    memory_mb: int = 4096
+    cell_output_chars: int = 100_000
+    notebook_output_chars: int = 5_000_000
+    file_size_mb: int = 512
+
+
+class KernelLost(BaseException):
+    """The sandbox is gone: `status` is "timed out", "out of memory" or "kernel died".
+    (BaseException: it must cross every `except Exception` of the checks.)"""
+
+    def __init__(self, status, detail):
+        super().__init__(f"{status}: {detail}")
+        self.status, self.detail = status, detail
+
+
+def hidden_paths(protected_roots, keep):
+    """Every entry of the protected roots (course directory, repository), except those that
+    lead to a path in `keep` (the Python environment the kernel runs on)."""
+    keep = [os.path.realpath(p) for p in keep]
+    hidden = []
+    for root in protected_roots:
+        if not root or not os.path.isdir(root):
+            continue
+        for entry in sorted(os.scandir(root), key=lambda e: e.name):
+            path = os.path.realpath(entry.path)
+            if not any(k == path or k.startswith(path + os.sep) for k in keep):
+                hidden.append(path)
+    return hidden
+
+
+def sandbox_command(command, hide, isolate):
+    """`command` wrapped in namespaces, with `hide` masked, run as the sandbox user."""
+    if not isolate:
+        return command
+    mounts = []
+    for path in hide:
+        if os.path.isdir(path) and not os.path.islink(path):
+            mounts.append(f"mount -t tmpfs -o ro,size=4k,mode=755 grading-hidden {shlex.quote(path)}")
+        elif os.path.exists(path):
+            mounts.append(f"mount --bind /dev/null {shlex.quote(path)}")
+    drop = ["setpriv", f"--reuid={SANDBOX_USER}", f"--regid={SANDBOX_USER}", "--clear-groups",
+            "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
+    script = " && ".join(mounts + ["exec " + shlex.join(drop + command)])
+    return ["unshare", "--mount", "--pid", "--net", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc",
+            "--propagation", "private", "sh", "-c", script]
+
+
+def limit_resources(file_size_mb):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_mb * 2 ** 20,) * 2)
+        resource.setrlimit(resource.RLIMIT_NPROC, (4096, 4096))
+    return apply
+
+
+class SandboxedKernel:
+    """One kernel for one submission. Use as a context manager; `execute` runs a cell."""
+
+    def __init__(self, workdir, limits, hide=(), isolate=True, env=None):
+        self.workdir, self.limits, self.hide, self.isolate = Path(workdir), limits, list(hide), isolate
+        self.env = env or {}
+        self.process = None
+        self.client = None
+        self.lost = None  # KernelLost once the sandbox was killed
+        self.peak_memory_mb = 0.0
+        self.output_chars = 0
+        self.truncated = False
+        self._stop = threading.Event()
+
+    # ------------------------------------------------------------------ life cycle
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+
+    def start(self):
+        self.deadline = time.monotonic() + self.limits.wall_seconds
+        connection, info = write_connection_file(str(self.workdir / "kernel.json"), transport="ipc",
+                                                 ip=str(self.workdir / "k"))
+        command = [sys.executable, "-m", "ipykernel_launcher", "-f", connection, "--HistoryManager.enabled=False",
+                   "--IPKernelApp.capture_fd_output=False"]
+        environment = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(self.workdir),
+                       "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                       "MPLCONFIGDIR": str(self.workdir / ".config"), "IPYTHONDIR": str(self.workdir / ".ipython"),
+                       "JUPYTER_RUNTIME_DIR": str(self.workdir / ".runtime"), "TF_CPP_MIN_LOG_LEVEL": "3",
+                       "NBGRADER_EXECUTION": "autograde", **self.env}
+        if self.isolate:
+            for path in self.workdir.rglob("*"):
+                os.chown(path, SANDBOX_USER, SANDBOX_USER)
+            os.chown(self.workdir, SANDBOX_USER, SANDBOX_USER)
+        self.process = subprocess.Popen(
+            sandbox_command(command, self.hide, self.isolate), cwd=self.workdir, env=environment,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, preexec_fn=limit_resources(self.limits.file_size_mb))
+        threading.Thread(target=self._watch, daemon=True).start()
+        self.client = BlockingKernelClient()
+        self.client.load_connection_info(info)
+        self.client.start_channels()
+        started = time.monotonic()
+        while True:  # wait_for_ready, but giving up as soon as the process is gone
+            self._raise_if_lost()
+            try:
+                self.client.wait_for_ready(timeout=2)
+                break
+            except RuntimeError:
+                if time.monotonic() - started > 60:
+                    self._kill(KernelLost("kernel died", "the kernel did not start within 60 s"))
+
+    def shutdown(self):
+        self._stop.set()
+        if self.client is not None:
+            self.client.stop_channels()
+        self._kill(None)
+
+    def _tree(self):
+        try:
+            root = psutil.Process(self.process.pid)
+            return [root] + root.children(recursive=True)
+        except psutil.Error:
+            return []
+
+    def _kill(self, reason):
+        if reason is not None and self.lost is None:
+            self.lost = reason
+        if self.process is not None and self.process.poll() is None:
+            for process in reversed(self._tree()):
+                try:
+                    process.kill()
+                except psutil.Error:
+                    pass
+            self.process.wait()
+        if reason is not None:
+            raise self.lost
+
+    def _watch(self):
+        """Memory and wall time of the whole sandbox, every 50 ms, until shutdown."""
+        while not self._stop.wait(0.05):
+            if self.process.poll() is not None:
+                return
+            rss = 0
+            for process in self._tree():
+                try:
+                    rss += process.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak_memory_mb = max(self.peak_memory_mb, rss / 2 ** 20)
+            try:
+                if rss > self.limits.memory_mb * 2 ** 20:
+                    self._kill(KernelLost("out of memory", f"the notebook used more than {self.limits.memory_mb} MiB"))
+                if time.monotonic() > self.deadline:
+                    self._kill(KernelLost("timed out", f"the notebook ran longer than {self.limits.wall_seconds:g} s"))
+            except KernelLost:
+                return
+
+    def _raise_if_lost(self):
+        if self.lost is not None:
+            raise self.lost
+        if self.process.poll() is not None:
+            self.lost = KernelLost("kernel died", "the kernel exited (os._exit, a crash, or a signal)")
+            raise self.lost
+
+    # ------------------------------------------------------------------- execution
+
+    def execute(self, code, timeout=None, collect=True):
+        """Run `code` and wait until the kernel is idle again; returns its outputs (nbformat
+        output nodes, capped). Raises KernelLost when the sandbox is gone or killed."""
+        message_id = self.submit(code)
+        return self.wait(message_id, timeout, collect)
+
+    def submit(self, code):
+        self._raise_if_lost()
+        return self.client.execute(code, store_history=False, allow_stdin=False)
+
+    def wait(self, message_id, timeout=None, collect=True):
+        timeout = self.limits.cell_seconds if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        outputs, chars, cut = [], 0, False
+        while True:
+            self._raise_if_lost()
+            if time.monotonic() > deadline:
+                self._kill(KernelLost("timed out", f"a cell ran longer than {timeout:g} s"))
+            try:
+                message = self.client.get_iopub_msg(timeout=0.1)
+            except queue.Empty:
+                continue
+            if message["parent_header"].get("msg_id") != message_id:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "status" and content["execution_state"] == "idle":
+                return outputs
+            if not collect or kind not in ("stream", "display_data", "execute_result", "error", "clear_output"):
+                continue
+            if kind == "clear_output":
+                outputs.clear()
+                continue
+            size = len(json.dumps(content.get("data", content.get("text", content)), default=str))
+            if kind == "stream" and chars + size > self.limits.cell_output_chars or \
+                    self.output_chars + size > self.limits.notebook_output_chars:
+                if not cut:
+                    cut = True
+                    self.truncated = True
+                    outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                          text="\n[further output cut by the grader]\n"))
+                continue
+            chars += size
+            self.output_chars += size
+            output = nbformat.v4.output_from_msg(message)
+            if kind == "stream" and outputs and outputs[-1].output_type == "stream" and outputs[-1].name == output.name:
+                outputs[-1].text += output.text
+            else:
+                outputs.append(output)
+
+    # ------------------------------------------------------------------------- agent
+
+    def boot_agent(self):
+        """Load the grading agent before any student code: it remembers what the student's
+        code might patch and adds its audit hook."""
+        source = AGENT_FILE.read_text()
+        code = ("import sys as _s, types as _t\n"
+                "_m = _t.ModuleType('_grading_agent'); _m.__file__ = %r\n"
+                "exec(compile(%r, %r, 'exec'), _m.__dict__); _s.modules['_grading_agent'] = _m\n"
+                "_m.install(get_ipython(), %r); del _s, _t, _m\n") % (AGENT_NAME, source, AGENT_NAME, self.hide)
+        self.execute(code, timeout=120, collect=False)
