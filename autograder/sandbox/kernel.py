@@ -97,6 +97,21 @@ def limit_resources(file_size_mb):
     return apply
 
 
+def check_sandbox():
+    """None when this machine can start a sandbox, else why not (run as root: namespaces and
+    `nobody` need it; the Python environment must be readable by `nobody`)."""
+    if os.geteuid() != 0:
+        return "the grading sandbox needs root (it creates namespaces and runs kernels as nobody)"
+    command = sandbox_command([sys.executable, "-c", "import numpy, ipykernel"], [], True)
+    try:
+        done = subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{command[0]}: {error}"
+    if done.returncode != 0:
+        return f"a test kernel failed ({done.returncode}): {done.stderr.strip()[-300:]}"
+    return None
+
+
 class SandboxedKernel:
     """One kernel for one submission. Use as a context manager; `execute` runs a cell."""
 

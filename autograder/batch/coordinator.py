@@ -1,0 +1,261 @@
+"""The coordinator of a grading batch: finds the submissions, sends one task per submission
+to the Dask workers, and is the only process that writes the gradebook and the outputs.
+
+Each result is stored as soon as it arrives (autograded notebook, gradebook rows through
+nbgrader's own SaveAutoGrades and AssignLatePenalties, then the grading record, last), so a
+batch killed midway loses nothing already graded and the next run grades only the rest.
+"""
+import csv
+import hashlib
+import json
+import os
+import shutil
+import sys
+import traceback
+import warnings
+from pathlib import Path
+
+import nbformat
+
+from ..course import ASSIGNMENTS, nbgrader
+from ..graders import ASSIGNMENT_GRADERS
+from .submission import STATUSES, Task, grade_submission
+
+GRADER_ERROR = "grader error"
+RECORDS = "grading_records"  # beside autograded/: nbgrader copies nothing from here into feedback
+
+
+def load_config(root):
+    from traitlets.config.loader import PyFileConfigLoader
+    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+
+
+def folder_files(folder):
+    """{relative path: bytes} of every file under `folder` (None when it does not exist)."""
+    if not folder.is_dir():
+        return None
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts}
+
+
+def fingerprint(files):
+    digest = hashlib.sha256()
+    for name, data in sorted((files or {}).items()):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def grade_task(task, release):
+    """What a Dask worker runs: the release travels once per worker (scattered), not per task."""
+    task.release = release
+    try:
+        return grade_submission(task)
+    except BaseException:  # a bug of ours: the submission still gets a row, with the traceback
+        return {"student": task.student, "assignment": task.assignment, "status": GRADER_ERROR,
+                "detail": traceback.format_exc()[-2000:], "points": {}, "reports": {}, "integrity": [],
+                "activity": [], "notebook": None}
+
+
+def sandbox_preflight():
+    """Run on every worker before grading: can this machine start a sandbox?"""
+    from ..sandbox.kernel import check_sandbox
+    return check_sandbox()
+
+
+class Batch:
+    def __init__(self, root, db_url, limits, seed, scheduler=None, workers=None, progress=True):
+        self.root, self.db_url, self.limits, self.seed = Path(root), db_url, limits, seed
+        self.scheduler, self.workers, self.progress = scheduler, workers, progress
+        self.config = load_config(root)
+        self.course_id = self.config.CourseDirectory.course_id or "default_course"
+        self.cluster = self.client = None
+
+    def __enter__(self):
+        from distributed import Client, LocalCluster
+        if self.scheduler:
+            self.client = Client(self.scheduler, timeout=60)
+        else:
+            # one single-threaded process per core; memory is limited per submission, not per worker
+            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                        memory_limit=0, dashboard_address=None, silence_logs=40)
+            self.client = Client(self.cluster)
+        problems = {w: p for w, p in self.client.run(sandbox_preflight).items() if p}
+        if problems:
+            self.__exit__()
+            raise SystemExit("cannot start a grading sandbox on " + "; ".join(f"{w}: {p}" for w, p in problems.items()))
+        return self
+
+    def __exit__(self, *exc):
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def describe_cluster(self):
+        workers = self.client.scheduler_info()["workers"]
+        return f"{len(workers)} Dask worker(s) at {self.client.scheduler.address}"
+
+    # ---------------------------------------------------------------------- grading
+
+    def ensure_assignment(self, assignment):
+        """The gradebook knows the assignment's cells once it was generated (nbgrader's own step)."""
+        from nbgrader.api import Gradebook, MissingEntry
+        with Gradebook(self.db_url, self.course_id) as gradebook:
+            try:
+                gradebook.find_assignment(assignment)
+                return
+            except MissingEntry:
+                pass
+        nbgrader(self.root, "generate_assignment", assignment, "--force")
+
+    def record_path(self, assignment, student):
+        return self.root / RECORDS / assignment / f"{student}.json"
+
+    def pending(self, assignment, students, force):
+        """[(student, files, fingerprint)] to grade, skipping unchanged graded submissions."""
+        found = []
+        for folder in sorted((self.root / "submitted").glob(f"*/{assignment}")):
+            student = folder.parent.name
+            if students and student not in students:
+                continue
+            files = folder_files(folder)
+            digest = fingerprint(files)
+            record = self.record_path(assignment, student)
+            if not force and record.exists():
+                try:
+                    if json.loads(record.read_text()).get("fingerprint") == digest:
+                        continue
+                except ValueError:
+                    pass  # a record cut short: grade again
+            found.append((student, files, digest))
+        return found
+
+    def grade(self, assignment, students=None, force=False):
+        """Grade the assignment's pending submissions (results are stored as they come)."""
+        from distributed import as_completed
+        from tqdm import tqdm
+        self.ensure_assignment(assignment)
+        release = folder_files(self.root / "release" / assignment)
+        todo = self.pending(assignment, students, force)
+        if todo:
+            shared = self.client.scatter(release, broadcast=True)
+            futures = {}
+            for student, files, digest in todo:
+                task = Task(student, assignment, ASSIGNMENTS[assignment], files, None, self.limits, self.seed,
+                            protected=(str(self.root),))
+                future = self.client.submit(grade_task, task, shared, pure=False, key=f"grade-{assignment}-{student}")
+                futures[future] = (student, files, digest)
+            bar = tqdm(total=len(futures), desc=assignment, unit="submission", file=sys.stderr,
+                       disable=not self.progress)
+            for future in as_completed(futures):
+                student, files, digest = futures[future]
+                try:
+                    result = future.result()
+                except Exception as error:  # the worker process died (twice) on this submission
+                    result = {"student": student, "assignment": assignment, "status": "kernel died",
+                              "detail": f"the grading worker was lost ({type(error).__name__})", "points": {},
+                              "reports": {}, "integrity": [], "activity": [], "notebook": None}
+                self.store(assignment, result, files, digest, release)
+                bar.update()
+                bar.set_postfix_str(f"{student}: {result['status']}")
+            bar.close()
+
+    # ---------------------------------------------------------------------- storing
+
+    def store(self, assignment, result, files, digest, release):
+        from nbgrader.api import Gradebook
+        from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+        from nbgrader.utils import parse_utc
+        student, name = result["student"], ASSIGNMENTS[assignment]
+        notebook = self.notebook_of(result, release[name])
+        folder = self.root / "autograded" / student / assignment
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for files_to_write in ({k: v for k, v in (files or {}).items() if not k.endswith(".ipynb")},
+                               {k: v for k, v in release.items() if k != name}):
+            for relative, data in files_to_write.items():
+                path = (folder / relative).resolve()
+                if folder.resolve() in path.parents:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
+        nbformat.write(notebook, folder / name)
+        timestamp = None
+        if files and "timestamp.txt" in files:
+            try:
+                timestamp = parse_utc(files["timestamp.txt"].decode().strip())
+            except Exception:
+                result["integrity"].append("timestamp.txt cannot be read (the submission counts as on time)")
+        with Gradebook(self.db_url, self.course_id) as gradebook, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notes inside nbgrader's own calls
+            gradebook.update_or_create_student(student)
+            submission = gradebook.update_or_create_submission(assignment, student, **(
+                {"timestamp": timestamp} if timestamp else {}))
+            result["seconds_late"] = float(submission.total_seconds_late or 0.0)
+        resources = {"nbgrader": {"db_url": self.db_url, "assignment": assignment, "student": student,
+                                  "notebook": Path(name).stem}}
+        SaveAutoGrades(config=self.config).preprocess(notebook, resources)
+        AssignLatePenalties(config=self.config).preprocess(notebook, resources)
+        record = {k: v for k, v in result.items() if k != "notebook"}
+        record["fingerprint"] = digest
+        path = self.record_path(assignment, student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(record, indent=1, default=str))
+        os.replace(temporary, path)  # last: a record means everything before it is stored
+
+    def notebook_of(self, result, release_notebook):
+        """The executed notebook, or (grader error) the released one with every test at zero."""
+        from .submission import graded_function, graded_outputs, read_notebook, restore_cells
+        if result.get("notebook"):
+            return nbformat.reads(result["notebook"], as_version=4)
+        master = read_notebook(release_notebook)
+        notebook = restore_cells(master, master)[0]
+        for cell in notebook.cells:
+            if graded_function(cell, ASSIGNMENT_GRADERS[result["assignment"]]):
+                cell.outputs = graded_outputs(f"Not graded: {result['status']}.", 0.0)
+        return notebook
+
+    # ----------------------------------------------------------------------- output
+
+    def table(self, assignment):
+        """[{student, status, <function>: points, total, max, seconds_late, late_penalty, detail}]
+        from the gradebook (an instructor's manual grades included) and the records."""
+        from nbgrader.api import Gradebook
+        graders = ASSIGNMENT_GRADERS[assignment]
+        rows = []
+        with Gradebook(self.db_url, self.course_id) as gradebook:
+            for submission in sorted(gradebook.assignment_submissions(assignment), key=lambda s: s.student_id):
+                record_path = self.record_path(assignment, submission.student_id)
+                record = json.loads(record_path.read_text()) if record_path.exists() else {}
+                scores = {g.name: g.score for n in submission.notebooks for g in n.grades}
+                row = {"student": submission.student_id, "status": record.get("status", "not graded by this command")}
+                for g in graders:
+                    row[g.function] = scores.get(f"test_{g.function}") or 0.0
+                penalty = submission.late_submission_penalty or 0.0
+                row["total"] = round(sum(row[g.function] for g in graders) - penalty, 2)
+                row["max"] = sum(g.points for g in graders)
+                row["seconds_late"] = round(submission.total_seconds_late or 0.0)
+                row["late_penalty"] = penalty
+                row["detail"] = record.get("detail", "")
+                rows.append(row)
+        return rows
+
+    def export(self, assignment):
+        path = self.root / "grades" / f"{assignment}.csv"
+        path.parent.mkdir(exist_ok=True)
+        rows = self.table(assignment)
+        with open(path, "w", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["student", "status"])
+            writer.writeheader()
+            writer.writerows(rows)
+        return path
+
+    def summary(self, assignment):
+        rows = self.table(assignment)
+        counts = {status: sum(r["status"] == status for r in rows) for status in STATUSES + (GRADER_ERROR,)}
+        header = ["student", "status", "total", "max", "detail"]
+        lines = [[r["student"], r["status"], f"{r['total']:g}", f"{r['max']:g}", r["detail"][:70]] for r in rows]
+        widths = [max(len(x[i]) for x in lines + [header]) for i in range(len(header))]
+        text = [f"{assignment}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)]
+        text += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [header] + lines]
+        return "\n".join(text)
