@@ -15,11 +15,13 @@ The kernel (an ordinary IPython kernel) runs:
 
 Outputs are collected with caps per cell and per notebook, so a flood costs nothing.
 """
+import ctypes
 import json
 import os
 import queue
 import resource
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -90,7 +92,11 @@ def sandbox_command(command, hide, isolate):
 
 
 def limit_resources(file_size_mb):
+    """Run in the sandbox's first process before it starts: no core files, a cap on file size
+    and process count, and death with the worker that started it (so a killed batch leaves
+    no kernel behind)."""
     def apply():
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_mb * 2 ** 20,) * 2)
         resource.setrlimit(resource.RLIMIT_NPROC, (4096, 4096))
@@ -229,9 +235,9 @@ class SandboxedKernel:
         message_id = self.submit(code)
         return self.wait(message_id, timeout, collect)
 
-    def submit(self, code):
+    def submit(self, code, user_expressions=None):
         self._raise_if_lost()
-        return self.client.execute(code, store_history=False, allow_stdin=False)
+        return self.client.execute(code, store_history=False, allow_stdin=False, user_expressions=user_expressions)
 
     def wait(self, message_id, timeout=None, collect=True):
         timeout = self.limits.cell_seconds if timeout is None else timeout

@@ -18,10 +18,9 @@ from .agent import Callback, CallbackRegistry, ProtocolError, receive, send, wri
 from .kernel import KernelLost
 
 SOCKET_NAME = "agent.sock"
-SERVE = ("import sys as _s\n"
-         "_s.modules['_grading_agent'].serve(%r, globals()) if '_grading_agent' in _s.modules "
-         "else print('grading agent missing')\n"
-         "del _s\n")
+# Evaluated as a user expression of an empty cell: IPython's input transformers (which a
+# student can install) never see it.
+SERVE = "__import__('sys').modules['_grading_agent'].serve(%r, globals())"
 
 
 class Tampering(BaseException):
@@ -52,6 +51,7 @@ class GradingSession:
         self.listener.listen(1)
         self.listener.settimeout(0.2)
         self.sock = None
+        self.agent_missing = False  # once it failed to connect, later functions do not wait for it
         self.callbacks = CallbackRegistry()
         self.tampering = []  # what the student's code changed or tried (changes the status)
         self.activity = []   # what else it did outside the notebook (recorded only)
@@ -61,11 +61,13 @@ class GradingSession:
 
     def grade(self, grader, graded_names, seed):
         """FunctionReport of `grader.function` as the kernel's namespace defines it now."""
-        message_id = self.kernel.submit(SERVE % self.path)
-        self.sock = self._accept()
+        message_id = self.kernel.submit("", user_expressions={"grading": SERVE % self.path})
+        self.sock = None if self.agent_missing else self._accept()
+        self.agent_missing = self.sock is None
         try:
             if self.sock is None:
-                self.tampering.append("the grading agent was removed from the kernel")
+                if "the grading agent was removed from the kernel" not in self.tampering:
+                    self.tampering.append("the grading agent was removed from the kernel")
                 student = None
             else:
                 dependencies = {name: Callback(getattr(grader.oracle, name))
