@@ -25,7 +25,7 @@ import nbformat
 
 from ..graders import ASSIGNMENT_GRADERS, graded_names
 from ..probes import grading_seed
-from ..sandbox.kernel import KernelLost, Limits, SandboxedKernel, hidden_paths
+from ..sandbox.kernel import KernelLost, Limits, SandboxedKernel
 
 GRADED = "graded"
 TAMPERING = "tampering detected"
@@ -189,11 +189,10 @@ def run_notebook(task, notebook, graders, seed, result):
         write_files(workdir, {k: v for k, v in task.files.items() if k not in task.release})
         write_files(workdir, {k: v for k, v in task.release.items() if k != task.notebook})
         nbformat.write(notebook, workdir / task.notebook)
-        protected = list(task.protected) + [str(PACKAGE_DIR.parent)]
-        hide = hidden_paths(protected, keep=[os.path.realpath(sys.prefix), str(workdir)]) + [str(PACKAGE_DIR)]
+        hide = sorted({os.path.realpath(p) for p in task.protected} | {str(PACKAGE_DIR.parent), str(PACKAGE_DIR)})
         names = graded_names(task.assignment)
         pending = [c for c in notebook.cells if c.cell_type == "code"]
-        with SandboxedKernel(workdir, task.limits, hide=sorted(set(hide)), isolate=task.isolate) as kernel:
+        with SandboxedKernel(workdir, task.limits, hide=hide, keep=[sys.prefix], isolate=task.isolate) as kernel:
             session = None
             try:
                 kernel.boot_agent()

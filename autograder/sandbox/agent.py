@@ -379,6 +379,7 @@ PRISTINE = {}
 WATCHED = ("numpy.allclose", "numpy.isclose", "numpy.array_equal", "numpy.testing.assert_allclose",
            "numpy.testing.assert_array_equal", "builtins.print", "builtins.isinstance", "builtins.open")
 HIDDEN = []    # folders masked in the sandbox (the course, the grading package)
+KEPT = []      # paths beneath them mounted back (the Python environment)
 READS = []     # attempts to open something under them: tampering
 ACTIVITY = []  # processes started, signals sent, connections: recorded, not judged
 
@@ -398,14 +399,17 @@ def audit(event, args):
         ACTIVITY.append(f"{event} {str(args[1])[:160]}")
     elif event == "open" and isinstance(args[0], (str, bytes)) and len(READS) < 50:
         path = os.path.abspath(os.fsdecode(args[0]))
-        if any(path == hidden or path.startswith(hidden + os.sep) for hidden in HIDDEN):
+        def within(folder):
+            return path == folder or path.startswith(folder + os.sep)
+        if any(map(within, HIDDEN)) and not any(map(within, KEPT)):
             READS.append(path[:160])
 
 
-def install(shell=None, hidden=()):
+def install(shell=None, hidden=(), kept=()):
     """Run once when the kernel starts, before any student code: remember the watched
     functions and IPython's input transformers, and add the audit hook."""
     HIDDEN.extend(hidden)
+    KEPT.extend(kept)
     for name in WATCHED:
         PRISTINE[name] = lookup(name)
     if shell is not None:

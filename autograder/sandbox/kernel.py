@@ -5,7 +5,8 @@ The kernel (an ordinary IPython kernel) runs:
   has no network, and every process it starts dies with it (PID 1 of its namespace is the
   kernel itself);
 - with the course directory, the repository and the grading package hidden under empty
-  read-only mounts: no hidden test, oracle, source notebook or gradebook is reachable;
+  read-only mounts (only its Python environment is mounted back, read-only): no hidden test,
+  oracle, source notebook, record or gradebook is reachable, even one created later;
 - as the unprivileged user `nobody`, with no capabilities, in its own scratch directory,
   which holds the master copies of the released files and the student's notebook;
 - under a wall-time limit, a per-cell time limit and a memory limit (the resident memory
@@ -59,36 +60,36 @@ class KernelLost(BaseException):
         self.status, self.detail = status, detail
 
 
-def hidden_paths(protected_roots, keep):
-    """Every entry of the protected roots (course directory, repository), except those that
-    lead to a path in `keep` (the Python environment the kernel runs on)."""
-    keep = [os.path.realpath(p) for p in keep]
-    hidden = []
-    for root in protected_roots:
-        if not root or not os.path.isdir(root):
-            continue
-        for entry in sorted(os.scandir(root), key=lambda e: e.name):
-            path = os.path.realpath(entry.path)
-            if not any(k == path or k.startswith(path + os.sep) for k in keep):
-                hidden.append(path)
-    return hidden
+def within(path, folder):
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def sandbox_command(command, hide, isolate):
-    """`command` wrapped in namespaces, with `hide` masked, run as the sandbox user."""
+def sandbox_command(command, hide, keep, isolate):
+    """`command` wrapped in namespaces and run as the sandbox user, with every folder in
+    `hide` replaced by an empty read-only one, except the paths in `keep` beneath them (the
+    Python environment), which are mounted back read-only at the same place."""
     if not isolate:
         return command
-    mounts = []
-    for path in hide:
-        if os.path.isdir(path) and not os.path.islink(path):
-            mounts.append(f"mount -t tmpfs -o ro,size=4k,mode=755 grading-hidden {shlex.quote(path)}")
-        elif os.path.exists(path):
-            mounts.append(f"mount --bind /dev/null {shlex.quote(path)}")
+    script, descriptor = [], 3
+    for folder in hide:
+        if not os.path.isdir(folder):
+            continue
+        kept = [k for k in keep if within(k, folder) and k != folder and os.path.exists(k)]
+        opened = []
+        for path in kept[:7]:  # the shell can hold descriptors 3-9
+            script.append(f"exec {descriptor}<{shlex.quote(path)}")
+            opened.append((descriptor, path))
+            descriptor += 1
+        script.append(f"mount -t tmpfs -o mode=755,size=1m grading-hidden {shlex.quote(folder)}")
+        for number, path in opened:  # a descriptor still reaches what the tmpfs now covers
+            script += [f"mkdir -p {shlex.quote(path)}", f"mount --no-canonicalize --bind /proc/self/fd/{number} {shlex.quote(path)}",
+                       f"mount -o remount,bind,ro {shlex.quote(path)}", f"exec {number}<&-"]
+        script.append(f"mount -o remount,ro {shlex.quote(folder)}")
     drop = ["setpriv", f"--reuid={SANDBOX_USER}", f"--regid={SANDBOX_USER}", "--clear-groups",
             "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
-    script = " && ".join(mounts + ["exec " + shlex.join(drop + command)])
+    script.append("exec " + shlex.join(drop + command))
     return ["unshare", "--mount", "--pid", "--net", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc",
-            "--propagation", "private", "sh", "-c", script]
+            "--propagation", "private", "sh", "-c", " && ".join(script)]
 
 
 def limit_resources(file_size_mb):
@@ -108,7 +109,7 @@ def check_sandbox():
     `nobody` need it; the Python environment must be readable by `nobody`)."""
     if os.geteuid() != 0:
         return "the grading sandbox needs root (it creates namespaces and runs kernels as nobody)"
-    command = sandbox_command([sys.executable, "-c", "import numpy, ipykernel"], [], True)
+    command = sandbox_command([sys.executable, "-c", "import numpy, ipykernel"], [], [], True)
     try:
         done = subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -121,8 +122,11 @@ def check_sandbox():
 class SandboxedKernel:
     """One kernel for one submission. Use as a context manager; `execute` runs a cell."""
 
-    def __init__(self, workdir, limits, hide=(), isolate=True, env=None):
-        self.workdir, self.limits, self.hide, self.isolate = Path(workdir), limits, list(hide), isolate
+    def __init__(self, workdir, limits, hide=(), keep=(), isolate=True, env=None):
+        """hide: folders the kernel must not see (the course directory, the grading package);
+        keep: paths beneath them it needs (its Python environment)."""
+        self.workdir, self.limits, self.isolate = Path(workdir), limits, isolate
+        self.hide, self.keep = [os.path.realpath(p) for p in hide], [os.path.realpath(p) for p in keep]
         self.env = env or {}
         self.process = None
         self.client = None
@@ -157,7 +161,7 @@ class SandboxedKernel:
                 os.chown(path, SANDBOX_USER, SANDBOX_USER)
             os.chown(self.workdir, SANDBOX_USER, SANDBOX_USER)
         self.process = subprocess.Popen(
-            sandbox_command(command, self.hide, self.isolate), cwd=self.workdir, env=environment,
+            sandbox_command(command, self.hide, self.keep, self.isolate), cwd=self.workdir, env=environment,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, preexec_fn=limit_resources(self.limits.file_size_mb))
         threading.Thread(target=self._watch, daemon=True).start()
@@ -287,5 +291,6 @@ class SandboxedKernel:
         code = ("import sys as _s, types as _t\n"
                 "_m = _t.ModuleType('_grading_agent'); _m.__file__ = %r\n"
                 "exec(compile(%r, %r, 'exec'), _m.__dict__); _s.modules['_grading_agent'] = _m\n"
-                "_m.install(get_ipython(), %r); del _s, _t, _m\n") % (AGENT_NAME, source, AGENT_NAME, self.hide)
+                "_m.install(get_ipython(), %r, %r); del _s, _t, _m\n") % (AGENT_NAME, source, AGENT_NAME,
+                                                                           self.hide, self.keep)
         self.execute(code, timeout=120, collect=False)

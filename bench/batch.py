@@ -1,0 +1,143 @@
+"""Time to grade N submissions of one assignment with `python -m autograder.batch` (sandboxed
+kernels, one Dask worker per core) against stock `nbgrader autograde` (one process, one
+submission after another) and against the baseline of executing the same N notebooks bare
+with nbclient, measured in one run on one machine.
+
+    .venv/bin/python bench/batch.py [--assignment rnn_step_by_step] [--students 12] [--workers 2] [--repeat 1]
+
+The N submissions cycle through the reference solution and the demo's buggy students
+(autograder.demo.BUGGY_STUDENTS), each under its own student id. Every timing covers the
+whole command:
+  (a) nbgrader autograde ASSIGNMENT --force, on a fresh gradebook;
+  (b) python -m autograder.batch ASSIGNMENT --force --no-feedback --no-progress --seed 1, on a
+      fresh gradebook;
+  (c) each submitted notebook executed bare by nbclient (NBGRADER_EXECUTION=autograde, so
+      training is shortened as under grading), one after another, summed.
+A fresh gradebook: gradebook.db, autograded/ and grading_records/ deleted, then (untimed)
+`nbgrader generate_assignment`, the step nbgrader needs before it autogrades anything.
+(a) runs with AUTOGRADER_SEED=1, the seed (b) gets, so both must give the same grades: the
+script compares their gradebooks and prints every difference.
+
+Printed: N; seconds for (a), (b), (c) (median of --repeat runs) and per submission;
+speed-up = a / b; and the batch command's overhead over bare execution,
+
+    overhead = (b * workers - c) / c,
+
+where b * workers is the worker-seconds the batch command holds (its wall time times the
+Dask workers, one per core, busy or not) and c the seconds bare execution needs for the same
+notebooks on one core: what the batch spends beyond executing the notebooks (cluster start,
+sandboxes, grading, gradebook writes, idle workers at the end), as a fraction of that work.
+Targets on 2 cores: speed-up at least 1.7, overhead under 20 %.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from autograder.course import ASSIGNMENTS, REPOSITORY, generate_release, grade_table, nbgrader
+from autograder.demo import BUGGY_STUDENTS, build_submissions
+
+
+def timed(function):
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def write_students(root, assignment, n):
+    """submitted/sNN_<answer set>/<assignment>/ for NN < n, cycling through reference and buggy sets."""
+    build_submissions(root, assignment)
+    answer_sets = ["reference", *BUGGY_STUDENTS[assignment]]
+    for i in range(n):
+        name = answer_sets[i % len(answer_sets)]
+        shutil.copytree(root / "submitted" / name, root / "submitted" / f"s{i:02d}_{name}")
+    for name in answer_sets + ["untouched"]:
+        shutil.rmtree(root / "submitted" / name)
+    return sorted((root / "submitted").glob(f"*/{assignment}"))
+
+
+def fresh_gradebook(root, assignment):
+    (root / "gradebook.db").unlink(missing_ok=True)
+    for folder in ("autograded", "grading_records", "grades", "feedback"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    generate_release(root, assignment)  # the assignment's cells in the gradebook, as nbgrader requires
+
+
+def differences(expected, got):
+    """Lines saying where two {student: {function: points}} tables disagree."""
+    lines = []
+    for student in sorted(set(expected) | set(got)):
+        for function in sorted(set(expected.get(student, {})) | set(got.get(student, {}))):
+            a, b = expected.get(student, {}).get(function), got.get(student, {}).get(function)
+            if a is None or b is None or abs(a - b) > 1e-6:
+                lines.append(f"  {student} {function}: nbgrader {a}, batch {b}")
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--assignment", default="rnn_step_by_step", choices=sorted(ASSIGNMENTS))
+    parser.add_argument("--students", type=int, default=12)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    assignment, n, workers = args.assignment, args.students, args.workers
+    os.environ["AUTOGRADER_SEED"] = "1"  # for (a): the seed the batch command gets with --seed 1
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(REPOSITORY / "source", root / "source")
+        shutil.copytree(REPOSITORY / "release", root / "release")
+        shutil.copy(REPOSITORY / "nbgrader_config.py", root)
+        generate_release(root, assignment)
+        submissions = write_students(root, assignment, n)
+
+        def stock():
+            nbgrader(root, "autograde", assignment, "--force")
+
+        def batch():
+            command = [sys.executable, "-m", "autograder.batch", assignment, "--root", str(root), "--force",
+                       "--no-feedback", "--no-progress", "--seed", "1", "--workers", str(workers)]
+            done = subprocess.run(command, cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}")
+
+        def bare():  # the same shortened training as under grading (nbgrader sets this variable)
+            os.environ["NBGRADER_EXECUTION"] = "autograde"
+            for folder in submissions:
+                nb = nbformat.read(folder / ASSIGNMENTS[assignment], as_version=4)
+                NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                               resources={"metadata": {"path": str(folder)}}).execute()
+            del os.environ["NBGRADER_EXECUTION"]
+
+        times = {"a": [], "b": [], "c": []}
+        problems = []
+        for _ in range(args.repeat):
+            fresh_gradebook(root, assignment)
+            times["a"].append(timed(stock))
+            expected = grade_table(root, assignment)[0]
+            fresh_gradebook(root, assignment)
+            times["b"].append(timed(batch))
+            problems += differences(expected, grade_table(root, assignment)[0])
+            times["c"].append(timed(bare))
+    a, b, c = (statistics.median(times[k]) for k in "abc")
+    print(f"{assignment}: N = {n} submissions, {workers} Dask workers, median of {args.repeat} run(s)")
+    print(f"{'':<34} {'total (s)':>10} {'per submission (s)':>19}")
+    for label, seconds in [("(a) nbgrader autograde", a), ("(b) python -m autograder.batch", b),
+                           ("(c) bare nbclient execution", c)]:
+        print(f"{label:<34} {seconds:>10.2f} {seconds / n:>19.2f}")
+    print(f"speed-up a / b: {a / b:.2f}x (target >= 1.7x on 2 cores)")
+    print(f"batch overhead (b * workers - c) / c: {100 * (b * workers - c) / c:.1f} % (target < 20 %)")
+    print("grades: batch == nbgrader on every submission" if not problems
+          else "grades differ between nbgrader and batch:\n" + "\n".join(problems))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""`python -m autograder.batch` against a real Dask cluster: a scheduler and two workers started
+as separate processes on loopback, the way an instructor runs them on grading machines."""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from autograder.course import REPOSITORY, grade_table
+from autograder.demo import BUGGY_STUDENTS, build_submissions
+from autograder.graders import ASSIGNMENT_GRADERS
+
+pytestmark = pytest.mark.xdist_group("batch")
+
+ASSIGNMENT = "rnn_step_by_step"
+BIN = Path(sys.executable).parent  # the project's environment: python, dask, nbgrader, alembic
+STARTUP_SECONDS = 90
+BATCH_SECONDS = 300
+
+
+def environment():
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("NBGRADER_DB_URL", None)  # the gradebook is the course's own SQLite file
+    return env
+
+
+def make_course(root):
+    """A course directory holding the demo's sample submissions of ASSIGNMENT."""
+    for folder in ("source", "release"):
+        shutil.copytree(REPOSITORY / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPOSITORY / "nbgrader_config.py", root)
+    build_submissions(root, ASSIGNMENT)
+    return root
+
+
+def stop(processes):
+    """Terminate each process and every descendant it has (a nanny's worker, a kernel), by pid;
+    kill whatever is still alive after 20 s."""
+    tree = []
+    for process in processes:
+        try:
+            parent = psutil.Process(process.pid)
+            tree += parent.children(recursive=True) + [parent]
+        except psutil.NoSuchProcess:
+            pass
+    for process in tree:
+        try:
+            process.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(tree, timeout=20)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=10)
+    for process in processes:
+        if process.poll() is None:
+            process.wait(timeout=10)
+
+
+def log_tail(path, chars=3000):
+    return path.read_text(errors="replace")[-chars:] if path.exists() else "(no log)"
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """A Dask scheduler and two single-threaded workers, each a separate process listening on
+    127.0.0.1 only. Yields (scheduler address, a Client connected to it, logs folder)."""
+    from distributed import Client
+    logs = tmp_path / "dask"
+    logs.mkdir()
+    scheduler_file = logs / "scheduler.json"
+    processes, client = [], None
+
+    def start(name, command):
+        log = open(logs / f"{name}.log", "w")
+        try:
+            processes.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                              env=environment(), cwd=logs, start_new_session=True))
+        finally:
+            log.close()
+
+    try:
+        start("scheduler", [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                            "--scheduler-file", str(scheduler_file), "--no-dashboard"])
+        deadline = time.monotonic() + STARTUP_SECONDS
+        address = None
+        while address is None:
+            if processes[0].poll() is not None:
+                pytest.fail(f"the Dask scheduler exited ({processes[0].returncode}):\n{log_tail(logs / 'scheduler.log')}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"no scheduler file after {STARTUP_SECONDS} s:\n{log_tail(logs / 'scheduler.log')}")
+            try:
+                address = json.loads(scheduler_file.read_text())["address"]
+            except (OSError, ValueError, KeyError):  # not written yet, or half written
+                time.sleep(0.2)
+        assert address.startswith("tcp://127.0.0.1:"), address
+        for index in (1, 2):
+            start(f"worker{index}", [str(BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file),
+                                     "--host", "127.0.0.1", "--name", f"grader-{index}", "--nthreads", "1",
+                                     "--nworkers", "1", "--memory-limit", "0", "--no-dashboard",
+                                     "--local-directory", str(logs / f"worker{index}")])
+        client = Client(address, timeout=STARTUP_SECONDS)
+        try:
+            client.wait_for_workers(2, timeout=STARTUP_SECONDS)
+        except TimeoutError:
+            pytest.fail("the two Dask workers did not register:\n"
+                        + "\n".join(log_tail(logs / f"worker{i}.log") for i in (1, 2)))
+        yield address, client, logs
+    finally:
+        if client is not None:
+            client.close()
+        stop(processes[1:])  # workers first, then the scheduler
+        stop(processes[:1])
+
+
+def test_batch_grades_on_a_two_worker_cluster(tmp_path, cluster, monkeypatch):
+    """Proves that the batch, given --scheduler, grades on that external cluster and both of its
+    workers do grading tasks (the scheduler's task stream names the worker of each task), that
+    the gradebook it writes is right (reference at full marks, untouched release at 0, each
+    buggy demo student losing points in exactly the functions it got wrong), and that
+    grades/<assignment>.csv has one row per student, agreeing with the gradebook."""
+    address, client, logs = cluster
+    root = make_course(tmp_path / "course")
+    students = sorted(["reference", "untouched", *BUGGY_STUDENTS[ASSIGNMENT]])
+    workers = set(client.scheduler_info()["workers"])
+    assert len(workers) == 2
+    client.get_task_stream()  # starts the scheduler's task stream recording (off without a dashboard)
+
+    done = subprocess.run([sys.executable, "-m", "autograder.batch", ASSIGNMENT, "--root", str(root),
+                           "--scheduler", address, "--seed", "1", "--no-progress", "--no-feedback"],
+                          cwd=root, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=BATCH_SECONDS)
+    assert done.returncode == 0, done.stdout[-5000:]
+    assert f"2 Dask worker(s) at {address}" in done.stdout, done.stdout
+    assert f"{ASSIGNMENT}: {len(students)} graded" in done.stdout, done.stdout
+
+    # both workers graded: one finished task per student, spread over the two workers
+    stream = [r for r in client.get_task_stream() if str(r["key"]).startswith(f"grade-{ASSIGNMENT}-")]
+    assert sorted(str(r["key"]) for r in stream) == [f"grade-{ASSIGNMENT}-{s}" for s in students], stream
+    assert all(r["status"] == "OK" for r in stream), stream
+    by_worker = {w: sorted(str(r["key"]) for r in stream if r["worker"] == w) for w in workers}
+    assert all(by_worker.values()), f"a worker graded nothing: {by_worker}"
+    assert {r["worker"] for r in stream} == workers
+
+    # the gradebook (the course's SQLite file)
+    monkeypatch.delenv("NBGRADER_DB_URL", raising=False)
+    assert (root / "gradebook.db").exists()
+    table, _ = grade_table(root, ASSIGNMENT)
+    points = {g.function: g.points for g in ASSIGNMENT_GRADERS[ASSIGNMENT]}
+    assert sorted(table) == students
+    assert table["reference"] == points
+    assert table["untouched"] == dict.fromkeys(points, 0.0)
+    for student, mistakes in BUGGY_STUDENTS[ASSIGNMENT].items():
+        wrong = {key.split("__")[0] for key in mistakes}
+        for function, full in points.items():
+            if function in wrong:
+                assert table[student][function] < full, (student, function, table[student])
+            else:
+                assert table[student][function] == full, (student, function, table[student])
+
+    # the CSV: one row per student, the gradebook's points
+    with open(root / "grades" / f"{ASSIGNMENT}.csv", newline="") as exported:
+        rows = list(csv.DictReader(exported))
+    assert [row["student"] for row in rows] == students
+    for row in rows:
+        assert row["status"] == "graded", row
+        assert {f: float(row[f]) for f in points} == pytest.approx(table[row["student"]]), row
+    for student in students:
+        record = json.loads((root / "grading_records" / ASSIGNMENT / f"{student}.json").read_text())
+        assert record["status"] == "graded" and record["seed"] == 1, record

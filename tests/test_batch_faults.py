@@ -1,0 +1,304 @@
+"""Fault injection and attacks against `python -m autograder.batch`.
+
+One batch grades a class of rnn_step_by_step submissions in which every student does
+something wrong to the grader: hangs, floods, exhausts memory, kills the kernel, hands in
+a broken or no notebook, submits late, writes to stderr, or attacks the grading as listed in
+COURSE_DESIGN.md. Each must get its status and a correct grade row; the honest students
+beside them must be graded normally.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course import REPOSITORY, generate_release, grade_table, nbgrader_meta, solutions, write_submission
+from autograder.graders import ASSIGNMENT_GRADERS
+
+pytestmark = pytest.mark.xdist_group("batch")
+ASSIGNMENT = "rnn_step_by_step"
+NOTEBOOK = "rnn_step_by_step.ipynb"
+FULL = {g.function: float(g.points) for g in ASSIGNMENT_GRADERS[ASSIGNMENT]}
+ZERO = dict.fromkeys(FULL, 0.0)
+MARKER = Path("/tmp") / f"background-survivor-{uuid.uuid4().hex}"  # written only if a process outlives its sandbox
+DUE = datetime(2026, 11, 20, 12, 0, 0)
+
+
+def batch(root, *args):
+    """Run the batch command in `root`; returns its output (it must exit 0)."""
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    done = subprocess.run([sys.executable, "-m", "autograder.batch", ASSIGNMENT, "--root", str(root), "--seed", "7",
+                           "--no-progress", "--workers", "2", "--cell-seconds", "20", "--wall-seconds", "90",
+                           "--memory-mb", "1500", *args], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def submit(root, student, answers=None, edit=None):
+    """Write a submission: the reference answers (or `answers`), then `edit(notebook)`."""
+    folder = write_submission(root, student, ASSIGNMENT, solutions(ASSIGNMENT) if answers is None else answers)
+    if edit:
+        path = folder / NOTEBOOK
+        notebook = nbformat.read(path, as_version=4)
+        edit(notebook)
+        nbformat.write(notebook, path)
+    return folder
+
+
+def insert_after(grade_id, code):
+    """An edit that adds a code cell after the cell `grade_id` (None: at the top)."""
+    def edit(notebook):
+        index = 0 if grade_id is None else next(
+            i + 1 for i, c in enumerate(notebook.cells) if nbgrader_meta(c).get("grade_id") == grade_id)
+        notebook.cells.insert(index, nbformat.v4.new_code_cell(code))
+    return edit
+
+
+def replace_answer(function, code):
+    answers = solutions(ASSIGNMENT)
+    answers[function] = code
+    return answers
+
+
+def delete_cells(*grade_ids):
+    def edit(notebook):
+        notebook.cells = [c for c in notebook.cells if nbgrader_meta(c).get("grade_id") not in grade_ids]
+    return edit
+
+
+# Each entry: student -> (how the submission is made, expected status, expected points or None).
+def first_functions(count):
+    names = list(FULL)
+    return {f: FULL[f] if i < count else 0.0 for i, f in enumerate(names)}
+
+
+HANG_IGNORING_INTERRUPTS = """
+import time
+while True:
+    try:
+        time.sleep(0.5)
+    except BaseException:
+        pass
+"""
+
+CLASS = {
+    "reference": (lambda root, s: submit(root, s), "graded", FULL),
+    "untouched": (lambda root, s: submit(root, s, answers={}), "graded", ZERO),
+    # a cell that never ends and swallows interrupts, after the first graded function
+    "hangs_in_a_cell": (lambda root, s: submit(root, s, edit=insert_after("test_rnn_cell_forward",
+                                                                          HANG_IGNORING_INTERRUPTS)),
+                        "timed out", first_functions(1)),
+    # a graded function that never returns, even when interrupted
+    # a graded function that never returns under grading (after its visible test passed),
+    # even when the agent's time limit interrupts it
+    "hangs_in_a_function": (lambda root, s: submit(root, s, answers=replace_answer("rnn_forward", (
+        "def rnn_forward(x, a0, parameters):\n    if globals().get('HANG'):\n" + "\n".join(
+            "        " + line for line in HANG_IGNORING_INTERRUPTS.splitlines()) + "\n"
+        + solutions(ASSIGNMENT)["rnn_forward"].split(":", 1)[1])), edit=insert_after("rnn_forward_public", "HANG = True")),
+                            "timed out", first_functions(1)),
+    "allocates_too_much": (lambda root, s: submit(root, s, edit=insert_after(
+        "test_rnn_forward", "big = np.ones(3 * 2 ** 30 // 8)\n")), "out of memory", first_functions(2)),
+    "exits_the_kernel": (lambda root, s: submit(root, s, edit=insert_after(
+        "test_lstm_cell_forward", "import os\nos._exit(3)\n")), "kernel died", first_functions(3)),
+    "floods_the_output": (lambda root, s: submit(root, s, edit=insert_after(
+        "setup", "for i in range(400_000):\n    print('all work and no play ' * 5)\n")), "graded", FULL),
+    "writes_to_stderr": (lambda root, s: submit(root, s, answers=replace_answer("rnn_cell_forward", (
+        solutions(ASSIGNMENT)["rnn_cell_forward"].replace(
+            "def rnn_cell_forward(xt, a_prev, parameters):",
+            "def rnn_cell_forward(xt, a_prev, parameters):\n    import os, sys, warnings\n"
+            "    print('debug', file=sys.stderr); os.write(2, b'raw noise'); warnings.warn('careful')"))),
+        edit=insert_after("setup", "import sys\nprint('noise', file=sys.stderr)\n")), "graded", FULL),
+    "late": (lambda root, s: submit(root, s), "graded", FULL),
+    "malformed_json": (lambda root, s: (submit(root, s) / NOTEBOOK).write_text('{"cells": [{"cell_type": "co'),
+                       "malformed notebook", ZERO),
+    "renamed_notebook": (lambda root, s: (submit(root, s) / NOTEBOOK).rename(root / "submitted" / s / ASSIGNMENT
+                                                                             / "my_rnn.ipynb"),
+                         "missing notebook", ZERO),
+    # an honest mistake: graded exactly as in-process grading with the same seed grades it
+    "forgot_bias": (lambda root, s: submit(root, s, answers=replace_answer("rnn_cell_forward", catalogued(
+        "rnn_cell_forward__no_bias"))), "graded", None),
+    # attacks from COURSE_DESIGN.md
+    "patches_allclose": (lambda root, s: submit(root, s, answers={}, edit=insert_after("setup", (
+        "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: True\n"
+        "np.testing.assert_allclose = lambda *a, **k: None\n"))), "tampering detected", ZERO),
+    "disarms_asserts": (lambda root, s: submit(root, s, answers={}, edit=insert_after("setup", (
+        "ip = get_ipython()\n"
+        "ip.input_transformers_post.append(lambda lines: ['pass\\n' for line in lines])\n"))),
+        "tampering detected", ZERO),
+    "reads_hidden_tests": (lambda root, s: submit(root, s, answers=replace_answer("rnn_cell_forward", (
+        "def rnn_cell_forward(xt, a_prev, parameters):\n"
+        "    from autograder.oracle.rnn_step_by_step import rnn_cell_forward as oracle\n"
+        "    return oracle(xt, a_prev, parameters)\n")), edit=insert_after("setup", (
+            "import glob\nleaks = []\n"
+            "for pattern in [__ROOT__ + '/source/*/*.ipynb', __ROOT__ + '/gradebook.db',\n"
+            "                __REPO__ + '/autograder/**/*.py', __REPO__ + '/source/*/*.ipynb']:\n"
+            "    for path in glob.glob(pattern, recursive=True):\n"
+            "        try:\n            leaks.append(len(open(path, 'rb').read()))\n"
+            "        except OSError:\n            pass\n"
+            "for path in [__ROOT__ + '/gradebook.db', __ROOT__ + '/source/rnn_step_by_step/rnn_step_by_step.ipynb']:\n"
+            "    try:\n        open(path).read()\n    except OSError:\n        pass\n"
+            "print('LEAKED', len(leaks))\n"))), "tampering detected", {**FULL, "rnn_cell_forward": 0.0}),
+    "background_process": (lambda root, s: submit(root, s, answers={}, edit=insert_after("setup", (
+        "import subprocess, sys\n"
+        "survivor = ('import sqlite3, sys, time; time.sleep(4); open(sys.argv[1], \"w\").write(\"alive\"); '\n"
+        "            'db = sqlite3.connect(sys.argv[2] + \"/gradebook.db\"); '\n"
+        "            'db.execute(\"update grade set auto_score = 100\"); db.commit()')\n"
+        "subprocess.Popen([sys.executable, '-c', survivor, __MARKER__, __ROOT__], start_new_session=True)\n"))),
+        "graded", ZERO),
+    "edits_test_cell": (lambda root, s: submit(root, s, answers={}, edit=lambda nb: [
+        setattr(c, "source", "10") for c in nb.cells if nbgrader_meta(c).get("grade_id", "").startswith("test_")]),
+        "tampering detected", ZERO),
+    "deletes_test_cells": (lambda root, s: submit(root, s, edit=delete_cells("test_rnn_forward", "test_lstm_backward")),
+                           "tampering detected", FULL),
+    "removes_the_agent": (lambda root, s: submit(root, s, edit=insert_after(
+        "setup", "import sys\ndel sys.modules['_grading_agent']\n")), "tampering detected", ZERO),
+}
+
+
+def with_paths(text, root):
+    """Put the real paths into the attacks' code (a notebook's JSON text)."""
+    for token, path in (("__ROOT__", root), ("__REPO__", REPOSITORY), ("__MARKER__", MARKER)):
+        text = text.replace(token, repr(str(path)).replace('"', '\\"'))
+    return text
+
+
+def catalogued(key):
+    from autograder.catalogue import entries
+    return next(e.source for e in entries(ASSIGNMENT) if f"{e.function}__{e.slug}" == key)
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """The class above, graded once by the batch command (two local workers)."""
+    from nbgrader.api import Gradebook
+    root = tmp_path_factory.mktemp("batch-course")
+    shutil.copytree(REPOSITORY / "source", root / "source")
+    shutil.copy(REPOSITORY / "nbgrader_config.py", root)
+    generate_release(root, ASSIGNMENT)
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "sequence-models-rnn") as gradebook:
+        gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
+    for student, (make, _, _) in CLASS.items():
+        make(root, student)
+        notebook = root / "submitted" / student / ASSIGNMENT / NOTEBOOK
+        if notebook.exists() and notebook.read_text().startswith("{\n"):
+            notebook.write_text(with_paths(notebook.read_text(), root))
+    (root / "submitted" / "late" / ASSIGNMENT / "timestamp.txt").write_text(
+        (DUE + timedelta(hours=5)).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+    started = time.monotonic()
+    output = batch(root)
+    return root, output, time.monotonic() - started
+
+
+def in_process_points(root, student):
+    """Points of a submission's answers graded in this process (as a hidden test cell would)."""
+    import autograder
+    from autograder.graders import reference_namespace
+    notebook = nbformat.read(root / "submitted" / student / ASSIGNMENT / NOTEBOOK, as_version=4)
+    namespace = reference_namespace(ASSIGNMENT)
+    for cell in notebook.cells:
+        if nbgrader_meta(cell).get("solution"):
+            exec(compile(cell.source, "<answer>", "exec"), namespace)
+    return {f: float(autograder.report(f"{ASSIGNMENT}.{f}", namespace, seed=7).points) for f in FULL}
+
+
+def record(root, student):
+    return json.loads((root / "grading_records" / ASSIGNMENT / f"{student}.json").read_text())
+
+
+@pytest.mark.parametrize("student", sorted(CLASS))
+def test_every_submission_gets_its_status_and_a_correct_grade_row(graded_class, student):
+    root, output, _ = graded_class
+    _, status, points = CLASS[student]
+    table, _ = grade_table(root, ASSIGNMENT)
+    assert record(root, student)["status"] == status, record(root, student)["detail"]
+    if points is None:  # the same grade as in-process grading on the same seed
+        points = in_process_points(root, student)
+        assert points["rnn_cell_forward"] < FULL["rnn_cell_forward"]
+    assert table[student] == points, record(root, student)["reports"]
+    assert student in output  # the summary names everyone
+
+
+def test_the_csv_has_a_row_per_student_with_status_and_points(graded_class):
+    root, _, _ = graded_class
+    import csv
+    rows = {r["student"]: r for r in csv.DictReader(open(root / "grades" / f"{ASSIGNMENT}.csv"))}
+    assert set(rows) == set(CLASS)
+    for student, (_, status, points) in CLASS.items():
+        assert rows[student]["status"] == status
+        points = points or in_process_points(root, student)
+        assert float(rows[student]["total"]) == pytest.approx(sum(points.values()))
+
+
+def test_a_late_submission_is_graded_and_marked_late(graded_class):
+    root, _, _ = graded_class
+    import csv
+    rows = {r["student"]: r for r in csv.DictReader(open(root / "grades" / f"{ASSIGNMENT}.csv"))}
+    assert float(rows["late"]["seconds_late"]) == 5 * 3600
+    assert float(rows["reference"]["seconds_late"]) == 0
+
+
+def test_the_record_says_what_each_attack_attempted(graded_class):
+    root, _, _ = graded_class
+    assert any("replaced numpy.allclose" in x for x in record(root, "patches_allclose")["integrity"])
+    assert any("input or AST transformer" in x for x in record(root, "disarms_asserts")["integrity"])
+    assert any("tried to open" in x and "gradebook.db" in x for x in record(root, "reads_hidden_tests")["integrity"])
+    assert any("subprocess.Popen" in x for x in record(root, "background_process")["activity"])
+    assert any("'test_rnn_cell_forward' was modified" in x for x in record(root, "edits_test_cell")["integrity"])
+    assert any("'test_lstm_backward' was deleted" in x for x in record(root, "deletes_test_cells")["integrity"])
+    assert any("agent was removed" in x for x in record(root, "removes_the_agent")["integrity"])
+    assert record(root, "reference")["integrity"] == []
+
+
+def test_nothing_hidden_is_readable_from_the_kernel(graded_class):
+    root, _, _ = graded_class
+    notebook = nbformat.read(root / "autograded" / "reads_hidden_tests" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    assert "LEAKED 0" in printed
+    report = record(root, "reads_hidden_tests")["reports"]["rnn_cell_forward"]
+    assert "No module named 'autograder'" in report
+
+
+def test_no_process_outlives_its_sandbox(graded_class):
+    time.sleep(6)  # the background process would have written its marker after 4 s
+    assert not MARKER.exists()
+
+
+def test_stderr_and_floods_cost_nothing_and_stay_small(graded_class):
+    root, _, _ = graded_class
+    flood = root / "autograded" / "floods_the_output" / ASSIGNMENT / NOTEBOOK
+    assert flood.stat().st_size < 2_000_000
+    assert record(root, "floods_the_output")["output_truncated"] is True
+
+
+def test_feedback_has_hints_but_no_hidden_code_or_expected_values(graded_class):
+    root, _, _ = graded_class
+    full_report = record(root, "forgot_bias")["reports"]["rnn_cell_forward"]
+    assert "expected" in full_report and "Hint:" in full_report  # the instructor's record has the details
+    html = (root / "feedback" / "forgot_bias" / ASSIGNMENT / "rnn_step_by_step.html").read_text()
+    report = html.split("rnn_step_by_step.rnn_cell_forward: ", 1)[1].split("</pre>", 1)[0]
+    assert "grading seed 7" in report and "Hint:" in report and "FAIL" in report
+    assert "expected" not in report and "got" not in report
+    assert "from autograder" not in html and "HIDDEN TESTS" not in html
+
+
+def test_rerunning_grades_nothing_new_and_a_resubmission_replaces_the_old_grade(graded_class):
+    root, _, _ = graded_class
+    before = {p.name: p.stat().st_mtime_ns for p in (root / "grading_records" / ASSIGNMENT).iterdir()}
+    batch(root, "--no-feedback")
+    after = {p.name: p.stat().st_mtime_ns for p in (root / "grading_records" / ASSIGNMENT).iterdir()}
+    assert before == after
+    # the reference student resubmits nothing but deletes every test cell: the cells come back,
+    # and the new (zero) grade replaces the earlier full marks
+    submit(root, "reference", answers={}, edit=lambda nb: [nb.cells.remove(c) for c in list(nb.cells)
+                                                          if nbgrader_meta(c).get("grade")])
+    batch(root, "--no-feedback", "--student", "reference")
+    table, _ = grade_table(root, ASSIGNMENT)
+    assert table["reference"] == ZERO
+    assert record(root, "reference")["status"] == "tampering detected"
