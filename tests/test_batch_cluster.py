@@ -30,6 +30,16 @@ def environment():
     return env
 
 
+def not_graded(root):
+    """The status and detail (a traceback for a grader error) of every record not "graded"."""
+    found = []
+    for path in sorted((root / "grading_records" / ASSIGNMENT).glob("*.json")):
+        record = json.loads(path.read_text())
+        if record.get("status") != "graded":
+            found.append(f"\n{path.stem}: {record.get('status')}\n{record.get('detail')}")
+    return "".join(found)
+
+
 def make_course(root):
     """A course directory holding the demo's sample submissions of ASSIGNMENT."""
     for folder in ("source", "release"):
@@ -141,7 +151,7 @@ def test_batch_grades_on_a_two_worker_cluster(tmp_path, cluster, monkeypatch):
                           timeout=BATCH_SECONDS)
     assert done.returncode == 0, done.stdout[-5000:]
     assert f"2 Dask worker(s) at {address}" in done.stdout, done.stdout
-    assert f"{ASSIGNMENT}: {len(students)} graded" in done.stdout, done.stdout
+    assert f"{ASSIGNMENT}: {len(students)} graded" in done.stdout, done.stdout + not_graded(root)
 
     # both workers graded: one finished task per student, spread over the two workers
     stream = [r for r in client.get_task_stream() if str(r["key"]).startswith(f"grade-{ASSIGNMENT}-")]

@@ -1,6 +1,7 @@
 """`python -m autograder.batch --db-url postgresql://...`: the gradebook on a real PostgreSQL
 server (Debian's binaries, a throwaway cluster started and stopped by the test)."""
 import glob
+import json
 import os
 import shutil
 import signal
@@ -88,6 +89,16 @@ def postgres():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def not_graded(root):
+    """The status and detail (a traceback for a grader error) of every record not "graded"."""
+    found = []
+    for path in sorted((root / "grading_records" / ASSIGNMENT).glob("*.json")):
+        record = json.loads(path.read_text())
+        if record.get("status") != "graded":
+            found.append(f"\n{path.stem}: {record.get('status')}\n{record.get('detail')}")
+    return "".join(found)
+
+
 def make_course(root):
     """A course directory holding the demo's sample submissions of ASSIGNMENT."""
     for folder in ("source", "release"):
@@ -146,7 +157,7 @@ def test_batch_writes_the_gradebook_to_postgresql_and_a_second_run_regrades_noth
     root = make_course(tmp_path / "course")
     students = sorted(["reference", "untouched", *BUGGY_STUDENTS[ASSIGNMENT]])
     first = batch(root, postgres)
-    assert f"{ASSIGNMENT}: {len(students)} graded" in first, first
+    assert f"{ASSIGNMENT}: {len(students)} graded" in first, first + not_graded(root)
     assert not (root / "gradebook.db").exists(), "the batch wrote a SQLite gradebook besides PostgreSQL"
 
     table = points_table(postgres)

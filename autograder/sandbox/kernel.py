@@ -72,8 +72,8 @@ def sandbox_command(command, hide, keep, isolate):
         return command
     script, descriptor = [], 3
     for folder in hide:
-        if not os.path.isdir(folder):
-            continue
+        if not os.path.isdir(folder) or any(within(folder, other) and folder != other for other in hide):
+            continue  # a folder inside another hidden one is hidden with it
         kept = [k for k in keep if within(k, folder) and k != folder and os.path.exists(k)]
         opened = []
         for path in kept[:7]:  # the shell can hold descriptors 3-9
