@@ -191,13 +191,20 @@ def silenced_native_stderr():
         os.close(saved)
 
 
+def dependencies(grader, graded_names):
+    """The graded functions `grader.function` may call: those before it in the notebook. A later
+    one is never the oracle's while it is graded (rnn_forward with T_x = 1 would compute
+    rnn_cell_forward)."""
+    return graded_names[:graded_names.index(grader.function)] if grader.function in graded_names else []
+
+
 @contextlib.contextmanager
 def oracle_dependencies(namespace, grader, graded_names):
-    """While one function is graded, every other graded function of the assignment in the
-    student's namespace is the oracle's, so a mistake costs points in one function only."""
+    """While one function is graded, the graded functions it may call are the oracle's in the
+    student's namespace, so a mistake costs points in one function only."""
     saved = {}
-    for name in graded_names:
-        if name != grader.function and name in namespace:
+    for name in dependencies(grader, graded_names):
+        if name in namespace:
             saved[name] = namespace[name]
             namespace[name] = getattr(grader.oracle, name)
     try:

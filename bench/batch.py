@@ -89,6 +89,7 @@ def main():
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
+    load = os.getloadavg()[0]  # other work on the machine skews every figure: printed with them
     assignment, n, workers = args.assignment, args.students, args.workers
     os.environ["AUTOGRADER_SEED"] = "1"  # for (a): the seed the batch command gets with --seed 1
     with tempfile.TemporaryDirectory() as tmp:
@@ -128,7 +129,8 @@ def main():
             problems += differences(expected, grade_table(root, assignment)[0])
             times["c"].append(timed(bare))
     a, b, c = (statistics.median(times[k]) for k in "abc")
-    print(f"{assignment}: N = {n} submissions, {workers} Dask workers, median of {args.repeat} run(s)")
+    print(f"{assignment}: N = {n} submissions, {workers} Dask workers, median of {args.repeat} run(s); "
+          f"1-min load average {load:.2f} before, {os.getloadavg()[0]:.2f} after")
     print(f"{'':<34} {'total (s)':>10} {'per submission (s)':>19}")
     for label, seconds in [("(a) nbgrader autograde", a), ("(b) python -m autograder.batch", b),
                            ("(c) bare nbclient execution", c)]:

@@ -76,6 +76,17 @@ def stop(processes):
             process.wait(timeout=10)
 
 
+def listening(processes):
+    """(ip, port) of every socket the processes or their descendants listen on."""
+    found = set()
+    for process in processes:
+        parent = psutil.Process(process.pid)
+        for member in [parent] + parent.children(recursive=True):
+            found |= {(c.laddr.ip, c.laddr.port) for c in member.net_connections("inet")
+                      if c.status == psutil.CONN_LISTEN}
+    return found
+
+
 def log_tail(path, chars=3000):
     return path.read_text(errors="replace")[-chars:] if path.exists() else "(no log)"
 
@@ -100,7 +111,8 @@ def cluster(tmp_path):
 
     try:
         start("scheduler", [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                            "--scheduler-file", str(scheduler_file), "--no-dashboard"])
+                            "--scheduler-file", str(scheduler_file), "--no-dashboard",
+                            "--dashboard-address", "127.0.0.1:0"])  # its HTTP routes (health) start anyway
         deadline = time.monotonic() + STARTUP_SECONDS
         address = None
         while address is None:
@@ -117,6 +129,7 @@ def cluster(tmp_path):
             start(f"worker{index}", [str(BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file),
                                      "--host", "127.0.0.1", "--name", f"grader-{index}", "--nthreads", "1",
                                      "--nworkers", "1", "--memory-limit", "0", "--no-dashboard",
+                                     "--dashboard-address", "127.0.0.1:0",
                                      "--local-directory", str(logs / f"worker{index}")])
         client = Client(address, timeout=STARTUP_SECONDS)
         try:
@@ -124,6 +137,8 @@ def cluster(tmp_path):
         except TimeoutError:
             pytest.fail("the two Dask workers did not register:\n"
                         + "\n".join(log_tail(logs / f"worker{i}.log") for i in (1, 2)))
+        sockets = listening(processes)
+        assert sockets and all(ip == "127.0.0.1" for ip, _ in sockets), sockets
         yield address, client, logs
     finally:
         if client is not None:

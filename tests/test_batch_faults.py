@@ -21,6 +21,7 @@ import pytest
 
 from autograder.course import REPOSITORY, generate_release, grade_table, nbgrader_meta, solutions, write_submission
 from autograder.graders import ASSIGNMENT_GRADERS
+from test_grading import BORROWS_LATER_ORACLE
 
 pytestmark = pytest.mark.xdist_group("batch")
 ASSIGNMENT = "rnn_step_by_step"
@@ -157,6 +158,9 @@ CLASS = {
         "tampering detected", ZERO),
     "deletes_test_cells": (lambda root, s: submit(root, s, edit=delete_cells("test_rnn_forward", "test_lstm_backward")),
                            "tampering detected", FULL),
+    # rnn_cell_forward through rnn_forward with T_x = 1: only earlier functions are the oracle's
+    "borrows_a_later_oracle": (lambda root, s: submit(root, s, answers={"rnn_cell_forward": BORROWS_LATER_ORACLE}),
+                               "graded", ZERO),
     "removes_the_agent": (lambda root, s: submit(root, s, edit=insert_after(
         "setup", "import sys\ndel sys.modules['_grading_agent']\n")), "tampering detected", ZERO),
 }

@@ -93,3 +93,17 @@ def test_every_grader_gives_the_reference_full_marks_on_several_seeds(grader):
     for seed in (0, 1, 2):
         report = autograder.report(grader.name, namespace, seed=seed)
         assert report.points == grader.points, report.render()
+
+
+BORROWS_LATER_ORACLE = (
+    "def rnn_cell_forward(xt, a_prev, parameters):\n"
+    "    a, y_pred, caches = rnn_forward(xt[:, :, None], a_prev, parameters)\n"
+    "    return a[:, :, 0], y_pred[:, :, 0], caches[0][0]\n")
+
+
+def test_a_function_cannot_borrow_the_oracle_of_a_later_one():
+    """Only the graded functions before the one graded become the oracle's: rnn_forward with
+    T_x = 1 would otherwise compute rnn_cell_forward for the student."""
+    namespace = student(BORROWS_LATER_ORACLE)
+    namespace["rnn_forward"] = lambda x, a0, parameters: None  # the student's own, unwritten
+    assert autograder.report(NAME, namespace, seed=1).points == 0

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from ..grading import STUDENT_CALL_SECONDS, raised_mismatch, run_checks, timeout_mismatch
+from ..grading import STUDENT_CALL_SECONDS, dependencies, raised_mismatch, run_checks, timeout_mismatch
 from .agent import Callback, CallbackRegistry, ProtocolError, receive, send, write_back
 from .kernel import KernelLost
 
@@ -70,9 +70,8 @@ class GradingSession:
                     self.tampering.append("the grading agent was removed from the kernel")
                 student = None
             else:
-                dependencies = {name: Callback(getattr(grader.oracle, name))
-                                for name in graded_names if name != grader.function}
-                defined = self.request({"op": "define", "values": dependencies, "function": grader.function})
+                oracle = {name: Callback(getattr(grader.oracle, name)) for name in dependencies(grader, graded_names)}
+                defined = self.request({"op": "define", "values": oracle, "function": grader.function})
                 student = RemoteStudentCode(self, grader.function) if defined.get("callable") is True else None
             report = run_checks(grader, student, seed)
             if self.sock is not None:
