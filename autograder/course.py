@@ -77,6 +77,16 @@ def write_submission(root, student, assignment, answers):
     return folder
 
 
+def load_config(root):
+    """The course's nbgrader configuration (nbgrader_config.py in `root`)."""
+    from traitlets.config.loader import PyFileConfigLoader
+    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+
+
+def course_id(root):
+    return load_config(root).CourseDirectory.course_id or "default_course"
+
+
 def grade_table(root, assignment):
     """{student: {graded function: points}} from the gradebook, plus the bonus function names."""
     from nbgrader.api import Gradebook
@@ -84,7 +94,7 @@ def grade_table(root, assignment):
     from .graders import ASSIGNMENT_GRADERS
     graders = ASSIGNMENT_GRADERS[assignment]
     table = {}
-    with Gradebook(db_url(root)) as gradebook:
+    with Gradebook(db_url(root), course_id(root)) as gradebook:
         for submission in gradebook.assignment_submissions(assignment):
             notebook = submission.notebooks[0]
             scores = {grade.name: grade.score for grade in notebook.grades}

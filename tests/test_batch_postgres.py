@@ -72,9 +72,7 @@ def postgres():
             log = folder / "server.log"
             pytest.fail(f"{error}\n{log.read_text()[-3000:] if log.exists() else ''}", pytrace=False)
         run(AS_POSTGRES + [binaries / "createdb", "-h", folder, "-p", port, "-U", "postgres", "gradebook"], cwd=folder)
-        # The driver is named: SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3, which the project
-        # does not install; requirements.lock pins psycopg2.
-        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/gradebook"
+        yield f"postgresql://postgres@127.0.0.1:{port}/gradebook"
     finally:
         pid_file = data / "postmaster.pid"  # exists while the server runs
         if pid_file.exists():

@@ -17,17 +17,12 @@ from pathlib import Path
 
 import nbformat
 
-from ..course import ASSIGNMENTS, nbgrader
+from ..course import ASSIGNMENTS, course_id, load_config, nbgrader
 from ..graders import ASSIGNMENT_GRADERS
 from .submission import STATUSES, Task, grade_submission
 
 GRADER_ERROR = "grader error"
 RECORDS = "grading_records"  # beside autograded/: nbgrader copies nothing from here into feedback
-
-
-def load_config(root):
-    from traitlets.config.loader import PyFileConfigLoader
-    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
 
 
 def folder_files(folder):
@@ -67,7 +62,7 @@ class Batch:
         self.root, self.db_url, self.limits, self.seed = Path(root), db_url, limits, seed
         self.scheduler, self.workers, self.progress = scheduler, workers, progress
         self.config = load_config(root)
-        self.course_id = self.config.CourseDirectory.course_id or "default_course"
+        self.course_id = course_id(root)
         self.cluster = self.client = None
 
     def __enter__(self):
@@ -77,7 +72,7 @@ class Batch:
         else:
             # one single-threaded process per core; memory is limited per submission, not per worker
             self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                        memory_limit=0, dashboard_address=None, silence_logs=40)
+                                        memory_limit=0, dashboard_address="127.0.0.1:0", silence_logs=40)
             self.client = Client(self.cluster)
         problems = {w: p for w, p in self.client.run(sandbox_preflight).items() if p}
         if problems:

@@ -192,36 +192,38 @@ def run_notebook(task, notebook, graders, seed, result):
         hide = sorted({os.path.realpath(p) for p in task.protected} | {str(PACKAGE_DIR.parent), str(PACKAGE_DIR)})
         names = graded_names(task.assignment)
         pending = [c for c in notebook.cells if c.cell_type == "code"]
-        with SandboxedKernel(workdir, task.limits, hide=hide, keep=[sys.prefix], isolate=task.isolate) as kernel:
-            session = None
-            try:
-                kernel.boot_agent()
-                session = GradingSession(kernel)
-                while pending:
-                    cell = pending[0]
-                    function = graded_function(cell, graders)
-                    if function:
-                        grader = next(g for g in graders if g.function == function)
-                        report = session.grade(grader, names, seed)
-                        result["points"][function] = report.points
-                        result["reports"][function] = report.render()
-                        cell.outputs = graded_outputs(report.render(details=False), report.points)
-                    else:
-                        cell.outputs = kernel.execute(cell.source)
-                    pending.pop(0)
-            except KernelLost as lost:
-                result.update(status=lost.status, detail=lost.detail)
-                for cell in pending:
-                    function = graded_function(cell, graders)
-                    if function:
-                        cell.outputs = graded_outputs(f"Not graded: {lost.detail}.", 0.0)
-                        result["reports"][function] = f"not graded: {lost.detail}"
-            finally:
-                if session is not None:
-                    result["integrity"].extend(session.tampering)
-                    result["activity"] = session.activity
-                    session.close()
-            result["peak_memory_mb"] = round(kernel.peak_memory_mb, 1)
-            result["output_truncated"] = kernel.truncated
+        kernel = SandboxedKernel(workdir, task.limits, hide=hide, keep=[sys.prefix], isolate=task.isolate)
+        session = None
+        try:
+            kernel.start()  # a kernel that dies or hangs while starting is the submission's status too
+            kernel.boot_agent()
+            session = GradingSession(kernel)
+            while pending:
+                cell = pending[0]
+                function = graded_function(cell, graders)
+                if function:
+                    grader = next(g for g in graders if g.function == function)
+                    report = session.grade(grader, names, seed)
+                    result["points"][function] = report.points
+                    result["reports"][function] = report.render()
+                    cell.outputs = graded_outputs(report.render(details=False), report.points)
+                else:
+                    cell.outputs = kernel.execute(cell.source)
+                pending.pop(0)
+        except KernelLost as lost:
+            result.update(status=lost.status, detail=lost.detail)
+            for cell in pending:
+                function = graded_function(cell, graders)
+                if function:
+                    cell.outputs = graded_outputs(f"Not graded: {lost.detail}.", 0.0)
+                    result["reports"][function] = f"not graded: {lost.detail}"
+        finally:
+            if session is not None:
+                result["integrity"].extend(session.tampering)
+                result["activity"] = session.activity
+                session.close()
+            kernel.shutdown()
+        result["peak_memory_mb"] = round(kernel.peak_memory_mb, 1)
+        result["output_truncated"] = kernel.truncated
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -120,7 +120,7 @@ def check_sandbox():
 
 
 class SandboxedKernel:
-    """One kernel for one submission. Use as a context manager; `execute` runs a cell."""
+    """One kernel for one submission: `start`, then `execute` cells, then `shutdown` (always)."""
 
     def __init__(self, workdir, limits, hide=(), keep=(), isolate=True, env=None):
         """hide: folders the kernel must not see (the course directory, the grading package);
@@ -137,13 +137,6 @@ class SandboxedKernel:
         self._stop = threading.Event()
 
     # ------------------------------------------------------------------ life cycle
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
 
     def start(self):
         self.deadline = time.monotonic() + self.limits.wall_seconds
@@ -179,6 +172,7 @@ class SandboxedKernel:
                     self._kill(KernelLost("kernel died", "the kernel did not start within 60 s"))
 
     def shutdown(self):
+        """Stop the client and kill whatever is left of the sandbox (safe after a failed start)."""
         self._stop.set()
         if self.client is not None:
             self.client.stop_channels()
