@@ -1,0 +1,95 @@
+"""The grading agent's wire format: what the kernel sends the worker is data, strictly checked.
+A kernel under the student's control may send anything; nothing it sends may become code,
+an object of its choosing, or an unbounded allocation in the worker."""
+import json
+import socket
+import struct
+
+import numpy as np
+import pytest
+
+from autograder.sandbox.agent import (MAX_MESSAGE_BYTES, Callback, CallbackRegistry, Handle, ProtocolError, receive,
+                                      send, write_back)
+
+
+def round_trip(message, handles=None):
+    left, right = socket.socketpair()
+    with left, right:
+        send(left, message, handles)
+        return receive(right)
+
+
+def raw(header, payload=b""):
+    """What a hostile kernel could put on the wire: any header and bytes."""
+    left, right = socket.socketpair()
+    text = json.dumps(header).encode()
+    left.sendall(struct.pack(">Q", len(text)) + text + payload)
+    left.close()
+    with right:
+        return receive(right)
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 0, -2 ** 70, 1.5, float("inf"), "text",
+    np.float64(2.5), np.int64(7), np.bool_(True), np.zeros((0, 3)), np.arange(6.0).reshape(2, 3, 1),
+    np.ones((1, 1), dtype=np.float32), (1, [2.0, {"a": np.eye(2)}]), {0: "\n", 1: "a"}, {"k": (np.int8(1),)},
+])
+def test_values_survive_the_wire_with_their_types(value):
+    back = round_trip({"v": value})["v"]
+    assert type(back) is type(value)
+    if isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and back.shape == value.shape and np.array_equal(back, value)
+    elif isinstance(value, (tuple, dict)):
+        assert repr(back) == repr(value)
+    else:
+        assert back == value
+
+
+def test_nan_survives():
+    assert np.isnan(round_trip({"v": float("nan")})["v"])
+
+
+def test_objects_become_handles_on_the_kernel_side_and_are_refused_on_the_worker_side():
+    layer = object()
+    handles = {}
+    back = round_trip({"v": [layer]}, handles)["v"][0]
+    assert isinstance(back, Handle) and handles[back.id] is layer and back.type_name == "object"
+    with pytest.raises(TypeError):
+        round_trip({"v": layer}, CallbackRegistry())
+
+
+def test_callbacks_are_registered_by_the_worker():
+    registry = CallbackRegistry()
+    callback = Callback(len)
+    node = round_trip({"v": callback}, registry)["v"]
+    assert registry[node.id] is callback
+
+
+@pytest.mark.parametrize("header, payload", [
+    ({"_buffers": [{"dtype": "|O", "shape": [1], "nbytes": 8}], "v": {"t": "array", "b": 0}}, b"\0" * 8),
+    ({"_buffers": [{"dtype": "<f8", "shape": [2], "nbytes": 8}], "v": {"t": "array", "b": 0}}, b"\0" * 8),
+    ({"_buffers": [{"dtype": "<f8", "shape": [-1], "nbytes": 8}], "v": None}, b"\0" * 8),
+    ({"_buffers": [{"dtype": "<f8", "shape": [MAX_MESSAGE_BYTES], "nbytes": 8 * MAX_MESSAGE_BYTES}], "v": None}, b""),
+    ({"_buffers": [], "v": {"t": "pickle", "v": "gASV"}}, b""),
+    ({"_buffers": [], "v": 1.5}, b""),
+    ({"_buffers": [], "v": {"t": "dict", "k": [{"t": "list", "v": []}], "v": [1]}}, b""),
+    ({"v": 1}, b""),
+])
+def test_malformed_or_dangerous_messages_are_refused(header, payload):
+    with pytest.raises((ProtocolError, EOFError)):
+        raw(header, payload)
+
+
+def test_a_huge_header_is_refused_before_it_is_read():
+    left, right = socket.socketpair()
+    left.sendall(struct.pack(">Q", MAX_MESSAGE_BYTES + 1))
+    with left, right, pytest.raises(ProtocolError):
+        receive(right)
+
+
+def test_write_back_applies_a_call_s_effects_in_place():
+    parameters = {"W": np.zeros((2, 2)), "lr": 0.1, "names": ["a"]}
+    array = parameters["W"]
+    write_back(parameters, {"W": np.ones((2, 2)), "lr": 0.2, "names": ["b", "c"]})
+    assert parameters["W"] is array and array.sum() == 4
+    assert parameters["lr"] == 0.2 and parameters["names"] == ["b", "c"]
