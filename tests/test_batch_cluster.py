@@ -3,23 +3,20 @@ as separate processes on loopback, the way an instructor runs them on grading ma
 import csv
 import json
 import os
-import shutil
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import psutil
 import pytest
 
-from autograder.course import REPOSITORY, grade_table
-from autograder.demo import BUGGY_STUDENTS, build_submissions
+from autograder.course import grade_table
+from autograder.demo import BUGGY_STUDENTS
 from autograder.graders import ASSIGNMENT_GRADERS
+from batch_support import BIN, make_course, not_graded, run_batch
 
 pytestmark = pytest.mark.xdist_group("batch")
 
 ASSIGNMENT = "rnn_step_by_step"
-BIN = Path(sys.executable).parent  # the project's environment: python, dask, nbgrader, alembic
 STARTUP_SECONDS = 90
 BATCH_SECONDS = 300
 
@@ -28,25 +25,6 @@ def environment():
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     env.pop("NBGRADER_DB_URL", None)  # the gradebook is the course's own SQLite file
     return env
-
-
-def not_graded(root):
-    """The status and detail (a traceback for a grader error) of every record not "graded"."""
-    found = []
-    for path in sorted((root / "grading_records" / ASSIGNMENT).glob("*.json")):
-        record = json.loads(path.read_text())
-        if record.get("status") != "graded":
-            found.append(f"\n{path.stem}: {record.get('status')}\n{record.get('detail')}")
-    return "".join(found)
-
-
-def make_course(root):
-    """A course directory holding the demo's sample submissions of ASSIGNMENT."""
-    for folder in ("source", "release"):
-        shutil.copytree(REPOSITORY / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPOSITORY / "nbgrader_config.py", root)
-    build_submissions(root, ASSIGNMENT)
-    return root
 
 
 def stop(processes):
@@ -154,19 +132,15 @@ def test_batch_grades_on_a_two_worker_cluster(tmp_path, cluster, monkeypatch):
     buggy demo student losing points in exactly the functions it got wrong), and that
     grades/<assignment>.csv has one row per student, agreeing with the gradebook."""
     address, client, logs = cluster
-    root = make_course(tmp_path / "course")
+    root = make_course(tmp_path / "course", ASSIGNMENT)
     students = sorted(["reference", "untouched", *BUGGY_STUDENTS[ASSIGNMENT]])
     workers = set(client.scheduler_info()["workers"])
     assert len(workers) == 2
     client.get_task_stream()  # starts the scheduler's task stream recording (off without a dashboard)
 
-    done = subprocess.run([sys.executable, "-m", "autograder.batch", ASSIGNMENT, "--root", str(root),
-                           "--scheduler", address, "--seed", "1", "--no-progress", "--no-feedback"],
-                          cwd=root, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=BATCH_SECONDS)
-    assert done.returncode == 0, done.stdout[-5000:]
-    assert f"2 Dask worker(s) at {address}" in done.stdout, done.stdout
-    assert f"{ASSIGNMENT}: {len(students)} graded" in done.stdout, done.stdout + not_graded(root)
+    output = run_batch(root, ASSIGNMENT, "--scheduler", address, "--seed", "1", "--no-feedback", timeout=BATCH_SECONDS)
+    assert f"2 Dask worker(s) at {address}" in output, output
+    assert f"{ASSIGNMENT}: {len(students)} graded" in output, output + not_graded(root, ASSIGNMENT)
 
     # both workers graded: one finished task per student, spread over the two workers
     stream = [r for r in client.get_task_stream() if str(r["key"]).startswith(f"grade-{ASSIGNMENT}-")]

@@ -1,7 +1,6 @@
 """`python -m autograder.batch --db-url postgresql://...`: the gradebook on a real PostgreSQL
 server (Debian's binaries, a throwaway cluster started and stopped by the test)."""
 import glob
-import json
 import os
 import shutil
 import signal
@@ -13,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course import REPOSITORY
-from autograder.demo import BUGGY_STUDENTS, build_submissions
+from autograder.demo import BUGGY_STUDENTS
 from autograder.graders import ASSIGNMENT_GRADERS
+from batch_support import make_course, not_graded, run_batch
 
 pytestmark = pytest.mark.xdist_group("batch")
 
@@ -87,34 +86,10 @@ def postgres():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def not_graded(root):
-    """The status and detail (a traceback for a grader error) of every record not "graded"."""
-    found = []
-    for path in sorted((root / "grading_records" / ASSIGNMENT).glob("*.json")):
-        record = json.loads(path.read_text())
-        if record.get("status") != "graded":
-            found.append(f"\n{path.stem}: {record.get('status')}\n{record.get('detail')}")
-    return "".join(found)
-
-
-def make_course(root):
-    """A course directory holding the demo's sample submissions of ASSIGNMENT."""
-    for folder in ("source", "release"):
-        shutil.copytree(REPOSITORY / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPOSITORY / "nbgrader_config.py", root)
-    build_submissions(root, ASSIGNMENT)
-    return root
-
-
 def batch(root, url):
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    env.pop("NBGRADER_DB_URL", None)  # --db-url alone must bring the gradebook to PostgreSQL
-    done = subprocess.run([sys.executable, "-m", "autograder.batch", ASSIGNMENT, "--root", str(root),
-                           "--db-url", url, "--workers", "2", "--seed", "1", "--no-progress", "--no-feedback"],
-                          cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=BATCH_SECONDS)
-    assert done.returncode == 0, done.stdout[-5000:]
-    return done.stdout
+    """The batch on the demo class with the gradebook at `url` (--db-url alone must bring it there)."""
+    return run_batch(root, ASSIGNMENT, "--db-url", url, "--workers", "2", "--seed", "1", "--no-feedback",
+                     timeout=BATCH_SECONDS)
 
 
 def summary(output):
@@ -157,10 +132,10 @@ def test_batch_writes_the_gradebook_to_postgresql_and_a_second_run_regrades_noth
     losing points in exactly its own functions), and that a second run over unchanged
     submissions regrades nothing: no grading record or autograded notebook is rewritten, every
     gradebook row is the same and the printed summary is the same."""
-    root = make_course(tmp_path / "course")
+    root = make_course(tmp_path / "course", ASSIGNMENT)
     students = sorted(["reference", "untouched", *BUGGY_STUDENTS[ASSIGNMENT]])
     first = batch(root, postgres)
-    assert f"{ASSIGNMENT}: {len(students)} graded" in first, first + not_graded(root)
+    assert f"{ASSIGNMENT}: {len(students)} graded" in first, first + not_graded(root, ASSIGNMENT)
     assert not (root / "gradebook.db").exists(), "the batch wrote a SQLite gradebook besides PostgreSQL"
 
     table = points_table(postgres)

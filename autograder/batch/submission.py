@@ -47,7 +47,6 @@ class Task:
     limits: Limits = field(default_factory=Limits)
     seed: int = None
     protected: tuple = ()  # folders the kernel must not see (the course directory)
-    isolate: bool = True
 
 
 def nbgrader_meta(cell):
@@ -192,7 +191,7 @@ def run_notebook(task, notebook, graders, seed, result):
         hide = sorted({os.path.realpath(p) for p in task.protected} | {str(PACKAGE_DIR.parent), str(PACKAGE_DIR)})
         names = graded_names(task.assignment)
         pending = [c for c in notebook.cells if c.cell_type == "code"]
-        kernel = SandboxedKernel(workdir, task.limits, hide=hide, keep=[sys.prefix], isolate=task.isolate)
+        kernel = SandboxedKernel(workdir, task.limits, hide=hide, keep=[sys.prefix])
         session = None
         try:
             kernel.start()  # a kernel that dies or hangs while starting is the submission's status too

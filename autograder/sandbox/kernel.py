@@ -64,12 +64,10 @@ def within(path, folder):
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def sandbox_command(command, hide, keep, isolate):
+def sandbox_command(command, hide, keep):
     """`command` wrapped in namespaces and run as the sandbox user, with every folder in
     `hide` replaced by an empty read-only one, except the paths in `keep` beneath them (the
     Python environment), which are mounted back read-only at the same place."""
-    if not isolate:
-        return command
     script, descriptor = [], 3
     for folder in hide:
         if not os.path.isdir(folder) or any(within(folder, other) and folder != other for other in hide):
@@ -109,7 +107,7 @@ def check_sandbox():
     `nobody` need it; the Python environment must be readable by `nobody`)."""
     if os.geteuid() != 0:
         return "the grading sandbox needs root (it creates namespaces and runs kernels as nobody)"
-    command = sandbox_command([sys.executable, "-c", "import numpy, ipykernel"], [], [], True)
+    command = sandbox_command([sys.executable, "-c", "import numpy, ipykernel"], [], [])
     try:
         done = subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -122,12 +120,11 @@ def check_sandbox():
 class SandboxedKernel:
     """One kernel for one submission: `start`, then `execute` cells, then `shutdown` (always)."""
 
-    def __init__(self, workdir, limits, hide=(), keep=(), isolate=True, env=None):
+    def __init__(self, workdir, limits, hide=(), keep=()):
         """hide: folders the kernel must not see (the course directory, the grading package);
         keep: paths beneath them it needs (its Python environment)."""
-        self.workdir, self.limits, self.isolate = Path(workdir), limits, isolate
+        self.workdir, self.limits = Path(workdir), limits
         self.hide, self.keep = [os.path.realpath(p) for p in hide], [os.path.realpath(p) for p in keep]
-        self.env = env or {}
         self.process = None
         self.client = None
         self.lost = None  # KernelLost once the sandbox was killed
@@ -148,13 +145,11 @@ class SandboxedKernel:
                        "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
                        "MPLCONFIGDIR": str(self.workdir / ".config"), "IPYTHONDIR": str(self.workdir / ".ipython"),
                        "JUPYTER_RUNTIME_DIR": str(self.workdir / ".runtime"), "TF_CPP_MIN_LOG_LEVEL": "3",
-                       "NBGRADER_EXECUTION": "autograde", **self.env}
-        if self.isolate:
-            for path in self.workdir.rglob("*"):
-                os.chown(path, SANDBOX_USER, SANDBOX_USER)
-            os.chown(self.workdir, SANDBOX_USER, SANDBOX_USER)
+                       "NBGRADER_EXECUTION": "autograde"}
+        for path in [self.workdir, *self.workdir.rglob("*")]:  # the scratch folder is the kernel's own
+            os.chown(path, SANDBOX_USER, SANDBOX_USER)
         self.process = subprocess.Popen(
-            sandbox_command(command, self.hide, self.keep, self.isolate), cwd=self.workdir, env=environment,
+            sandbox_command(command, self.hide, self.keep), cwd=self.workdir, env=environment,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, preexec_fn=limit_resources(self.limits.file_size_mb))
         threading.Thread(target=self._watch, daemon=True).start()
