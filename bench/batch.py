@@ -3,7 +3,7 @@ kernels, one Dask worker per core) against stock `nbgrader autograde` (one proce
 submission after another) and against the baseline of executing the same N notebooks bare
 with nbclient, measured in one run on one machine.
 
-    .venv/bin/python bench/batch.py [--assignment rnn_step_by_step] [--students 12] [--workers 2] [--repeat 1]
+    .venv/bin/python bench/batch.py [--assignment rnn_step_by_step] [--students 24] [--workers 2] [--repeat 1]
 
 The N submissions cycle through the reference solution and the demo's buggy students
 (autograder.demo.BUGGY_STUDENTS), each under its own student id. Every timing covers the
@@ -11,8 +11,10 @@ whole command:
   (a) nbgrader autograde ASSIGNMENT --force, on a fresh gradebook;
   (b) python -m autograder.batch ASSIGNMENT --force --no-feedback --no-progress --seed 1, on a
       fresh gradebook;
-  (c) each submitted notebook executed bare by nbclient (NBGRADER_EXECUTION=autograde, so
-      training is shortened as under grading), one after another, summed.
+  (c) each submitted notebook executed bare by nbclient, as `nbgrader autograde` executes it
+      (its test cells hold the hidden tests again, NBGRADER_EXECUTION=autograde shortens
+      training), one after another, summed: the grading work itself, without nbgrader's or the
+      batch command's machinery.
 A fresh gradebook: gradebook.db, autograded/ and grading_records/ deleted, then (untimed)
 `nbgrader generate_assignment`, the step nbgrader needs before it autogrades anything.
 (a) runs with AUTOGRADER_SEED=1, the seed (b) gets, so both must give the same grades: the
@@ -42,7 +44,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.course import ASSIGNMENTS, REPOSITORY, generate_release, grade_table, nbgrader
+from autograder.course import (ASSIGNMENTS, REPOSITORY, generate_release, grade_table, nbgrader, nbgrader_meta,
+                               source_notebook)
 from autograder.demo import BUGGY_STUDENTS, build_submissions
 
 
@@ -85,7 +88,7 @@ def differences(expected, got):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--assignment", default="rnn_step_by_step", choices=sorted(ASSIGNMENTS))
-    parser.add_argument("--students", type=int, default=12)
+    parser.add_argument("--students", type=int, default=24)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
@@ -110,10 +113,16 @@ def main():
             if done.returncode != 0:
                 raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}")
 
+        hidden_tests = {nbgrader_meta(c)["grade_id"]: c.source for c in
+                        nbformat.read(source_notebook(assignment, root), as_version=4).cells if nbgrader_meta(c).get("grade")}
+
         def bare():  # the same shortened training as under grading (nbgrader sets this variable)
             os.environ["NBGRADER_EXECUTION"] = "autograde"
             for folder in submissions:
                 nb = nbformat.read(folder / ASSIGNMENTS[assignment], as_version=4)
+                for cell in nb.cells:  # the hidden tests back in place, as nbgrader's OverwriteCells does
+                    if nbgrader_meta(cell).get("grade"):
+                        cell.source = hidden_tests[nbgrader_meta(cell)["grade_id"]]
                 NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
                                resources={"metadata": {"path": str(folder)}}).execute()
             del os.environ["NBGRADER_EXECUTION"]

@@ -134,24 +134,23 @@ def decode(tree, arrays, resolve=None, depth=0):
 
 
 def send(sock, message, handles=None):
-    """Send a dict whose values `encode` accepts."""
+    """Send a dict whose values `encode` accepts, in one write."""
     buffers = []
     header = {k: encode(v, buffers, handles) for k, v in message.items()}
     header["_buffers"] = [{"dtype": b.dtype.str, "shape": list(b.shape), "nbytes": b.nbytes} for b in buffers]
     text = json.dumps(header).encode()
-    sock.sendall(struct.pack(">Q", len(text)) + text)
-    for buffer in buffers:
-        sock.sendall(memoryview(buffer).cast("B") if buffer.nbytes else b"")
+    sock.sendall(b"".join([struct.pack(">Q", len(text)), text, *(b.tobytes() for b in buffers)]))
 
 
 def receive_exactly(sock, size):
-    data = bytearray()
-    while len(data) < size:
-        chunk = sock.recv(min(size - len(data), 2 ** 20))
-        if not chunk:
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        count = sock.recv_into(view[got:], min(size - got, 2 ** 22))
+        if not count:
             raise EOFError("the other side closed the connection")
-        data += chunk
-    return bytes(data)
+        got += count
+    return data
 
 
 def receive(sock, resolve=None):
@@ -165,17 +164,20 @@ def receive(sock, resolve=None):
         assert isinstance(header, dict) and isinstance(specs, list)
     except (ValueError, KeyError, AssertionError, AttributeError):
         raise ProtocolError("malformed header") from None
-    arrays, total = [], size
+    layout, total = [], 0
     for spec in specs:
         try:
             dtype, shape, nbytes = np.dtype(spec["dtype"]), tuple(int(n) for n in spec["shape"]), int(spec["nbytes"])
         except (TypeError, KeyError, ValueError):
             raise ProtocolError("malformed array") from None
-        total += nbytes
         if dtype.kind not in NUMERIC_KINDS or dtype.hasobject or min(shape, default=0) < 0 \
-                or int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != nbytes or total > MAX_MESSAGE_BYTES:
+                or int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != nbytes or size + total + nbytes > MAX_MESSAGE_BYTES:
             raise ProtocolError("array of a forbidden type or size")
-        arrays.append(np.frombuffer(receive_exactly(sock, nbytes), dtype=dtype).reshape(shape).copy())
+        layout.append((dtype, shape, total, nbytes))
+        total += nbytes
+    data = receive_exactly(sock, total)
+    arrays = [np.frombuffer(data, dtype=dtype, count=nbytes // dtype.itemsize if dtype.itemsize else 0,
+                            offset=start).reshape(shape).copy() for dtype, shape, start, nbytes in layout]
     return {k: decode(v, arrays, resolve) for k, v in header.items()}
 
 
