@@ -15,7 +15,6 @@ file it needs, so a worker on another machine needs only this package installed)
 import os
 import secrets
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import nbformat
 
 from ..graders import ASSIGNMENT_GRADERS, graded_names
 from ..probes import grading_seed
-from ..sandbox.kernel import KernelLost, Limits, SandboxedKernel
+from ..sandbox.kernel import PYTHON, KernelLost, Limits, SandboxedKernel
 
 GRADED = "graded"
 TAMPERING = "tampering detected"
@@ -191,7 +190,7 @@ def run_notebook(task, notebook, graders, seed, result):
         hide = sorted({os.path.realpath(p) for p in task.protected} | {str(PACKAGE_DIR.parent), str(PACKAGE_DIR)})
         names = graded_names(task.assignment)
         pending = [c for c in notebook.cells if c.cell_type == "code"]
-        kernel = SandboxedKernel(workdir, task.limits, hide=hide, keep=[sys.prefix])
+        kernel = SandboxedKernel(workdir, task.limits, hide=hide, keep=PYTHON)
         session = None
         try:
             kernel.start()  # a kernel that dies or hangs while starting is the submission's status too

@@ -36,6 +36,7 @@ from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
 SANDBOX_USER = 65534  # nobody / nogroup on Debian
+PYTHON = sorted({os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)})  # what a kernel runs on
 AGENT_FILE = Path(__file__).with_name("agent.py")
 AGENT_NAME = "<grading agent>"
 
@@ -64,10 +65,24 @@ def within(path, folder):
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def closed_ancestor(path):
+    """The outermost folder above `path` that other users cannot pass through (/root for a
+    Python installed under it), or None."""
+    parts = Path(path).parts
+    for depth in range(2, len(parts) + 1):
+        folder = os.path.join(*parts[:depth])
+        if os.path.isdir(folder) and not os.stat(folder).st_mode & 0o001:
+            return folder
+    return None
+
+
 def sandbox_command(command, hide, keep):
     """`command` wrapped in namespaces and run as the sandbox user, with every folder in
     `hide` replaced by an empty read-only one, except the paths in `keep` beneath them (the
-    Python environment), which are mounted back read-only at the same place."""
+    Python environment and installation), which are mounted back read-only at the same place.
+    A kept path under a folder the sandbox user cannot pass through is reached the same way:
+    that folder is hidden too (nothing else in it is visible)."""
+    hide = sorted(set(hide) | {f for f in map(closed_ancestor, keep) if f})
     script, descriptor = [], 3
     for folder in hide:
         if not os.path.isdir(folder) or any(within(folder, other) and folder != other for other in hide):
@@ -108,8 +123,9 @@ def check_sandbox():
     if os.geteuid() != 0:
         return "the grading sandbox needs root (it creates namespaces and runs kernels as nobody)"
     # finding the packages (without importing them) proves the environment is readable
-    command = sandbox_command([sys.executable, "-c", "import importlib.util as u; "
-                               "assert u.find_spec('numpy') and u.find_spec('ipykernel')"], [], [])
+    command = sandbox_command([sys.executable, "-c", "import importlib.util as u, sys; "
+                               f"assert u.find_spec('numpy') and u.find_spec('ipykernel') and sys.base_prefix == "
+                               f"{sys.base_prefix!r}"], [], PYTHON)
     try:
         done = subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as error:
