@@ -7,6 +7,7 @@ COURSE_DESIGN.md. Each must get its status and a correct grade row; the honest s
 beside them must be graded normally.
 """
 import json
+import os
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -154,6 +155,10 @@ CLASS = {
     # rnn_cell_forward through rnn_forward with T_x = 1: only earlier functions are the oracle's
     "borrows_a_later_oracle": (lambda root, s: submit(root, s, answers={"rnn_cell_forward": BORROWS_LATER_ORACLE}),
                                "graded", ZERO),
+    # a link in the submitted folder must not make the (root) coordinator read its target
+    "submits_a_link": (lambda root, s: os.symlink("/etc/shadow", submit(root, s, edit=insert_after("setup", (
+        "try:\n    print('LINKED', len(open('shadow.txt').read()))\nexcept OSError:\n    print('NO LINK')\n")))
+        / "shadow.txt"), "graded", FULL),
     "removes_the_agent": (lambda root, s: submit(root, s, edit=insert_after(
         "setup", "import sys\ndel sys.modules['_grading_agent']\n")), "tampering detected", ZERO),
 }
@@ -256,6 +261,8 @@ def test_nothing_hidden_is_readable_from_the_kernel(graded_class):
     notebook = nbformat.read(root / "autograded" / "reads_hidden_tests" / ASSIGNMENT / NOTEBOOK, as_version=4)
     printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
     assert "LEAKED 0" in printed
+    linked = nbformat.read(root / "autograded" / "submits_a_link" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    assert "NO LINK" in "".join(o.get("text", "") for c in linked.cells if c.cell_type == "code" for o in c.outputs)
     report = record(root, "reads_hidden_tests")["reports"]["rnn_cell_forward"]
     assert "No module named 'autograder'" in report
 

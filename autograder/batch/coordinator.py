@@ -25,12 +25,18 @@ GRADER_ERROR = "grader error"
 RECORDS = "grading_records"  # beside autograded/: nbgrader copies nothing from here into feedback
 
 
+MAX_FILE_BYTES = 64 * 2 ** 20
+
+
 def folder_files(folder):
-    """{relative path: bytes} of every file under `folder` (None when it does not exist)."""
+    """{relative path: bytes} of every regular file under `folder` (None when it does not
+    exist). Links are left out (a submitted link must not make this root process read what
+    it points to; rglob does not enter linked folders), and so are files over MAX_FILE_BYTES."""
     if not folder.is_dir():
         return None
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts}
+            if p.is_file() and not p.is_symlink() and p.stat().st_size <= MAX_FILE_BYTES
+            and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts}
 
 
 def fingerprint(files):
