@@ -159,6 +159,10 @@ CLASS = {
     "submits_a_link": (lambda root, s: os.symlink("/etc/shadow", submit(root, s, edit=insert_after("setup", (
         "try:\n    print('LINKED', len(open('shadow.txt').read()))\nexcept OSError:\n    print('NO LINK')\n")))
         / "shadow.txt"), "graded", FULL),
+    # garbage on the grading connection: the worker stops listening to this kernel
+    "forges_the_protocol": (lambda root, s: submit(root, s, edit=insert_after("setup", (
+        "import sys\nsys.modules['_grading_agent'].send = lambda sock, message, handles=None: "
+        "sock.sendall(b'\\xff' * 64)\n"))), "tampering detected", ZERO),
     "removes_the_agent": (lambda root, s: submit(root, s, edit=insert_after(
         "setup", "import sys\ndel sys.modules['_grading_agent']\n")), "tampering detected", ZERO),
 }
@@ -253,6 +257,7 @@ def test_the_record_says_what_each_attack_attempted(graded_class):
     assert any("'test_rnn_cell_forward' was modified" in x for x in record(root, "edits_test_cell")["integrity"])
     assert any("'test_lstm_backward' was deleted" in x for x in record(root, "deletes_test_cells")["integrity"])
     assert any("agent was removed" in x for x in record(root, "removes_the_agent")["integrity"])
+    assert any("broke the grading protocol" in x for x in record(root, "forges_the_protocol")["integrity"])
     assert record(root, "reference")["integrity"] == []
 
 

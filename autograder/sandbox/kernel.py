@@ -53,7 +53,8 @@ class Limits:
 
 
 class KernelLost(BaseException):
-    """The sandbox is gone: `status` is "timed out", "out of memory" or "kernel died".
+    """The sandbox is gone: `status` is "timed out", "out of memory", "kernel died" or (the
+    grading protocol broken) "tampering detected".
     (BaseException: it must cross every `except Exception` of the checks.)"""
 
     def __init__(self, status, detail):
@@ -176,20 +177,20 @@ class SandboxedKernel:
         self.client.start_channels()
         started = time.monotonic()
         while True:  # wait_for_ready, but giving up as soon as the process is gone
-            self._raise_if_lost()
+            self.check_alive()
             try:
                 self.client.wait_for_ready(timeout=2)
                 break
             except RuntimeError:
                 if time.monotonic() - started > 60:
-                    self._kill(KernelLost("kernel died", "the kernel did not start within 60 s"))
+                    self.kill(KernelLost("kernel died", "the kernel did not start within 60 s"))
 
     def shutdown(self):
         """Stop the client and kill whatever is left of the sandbox (safe after a failed start)."""
         self._stop.set()
         if self.client is not None:
             self.client.stop_channels()
-        self._kill(None)
+        self.kill(None)
 
     def _tree(self):
         try:
@@ -198,7 +199,8 @@ class SandboxedKernel:
         except psutil.Error:
             return []
 
-    def _kill(self, reason):
+    def kill(self, reason):
+        """Kill the whole sandbox; with a KernelLost `reason`, remember and raise it."""
         if reason is not None and self.lost is None:
             self.lost = reason
         if self.process is not None and self.process.poll() is None:
@@ -231,13 +233,14 @@ class SandboxedKernel:
             self.peak_memory_mb = max(self.peak_memory_mb, rss / 2 ** 20)
             try:
                 if rss > self.limits.memory_mb * 2 ** 20:
-                    self._kill(KernelLost("out of memory", f"the notebook used more than {self.limits.memory_mb} MiB"))
+                    self.kill(KernelLost("out of memory", f"the notebook used more than {self.limits.memory_mb} MiB"))
                 if time.monotonic() > self.deadline:
-                    self._kill(KernelLost("timed out", f"the notebook ran longer than {self.limits.wall_seconds:g} s"))
+                    self.kill(KernelLost("timed out", f"the notebook ran longer than {self.limits.wall_seconds:g} s"))
             except KernelLost:
                 return
 
-    def _raise_if_lost(self):
+    def check_alive(self):
+        """Raise KernelLost if the sandbox was killed or its kernel exited."""
         if self.lost is not None:
             raise self.lost
         if self.process.poll() is not None:
@@ -253,7 +256,7 @@ class SandboxedKernel:
         return self.wait(message_id, timeout, collect)
 
     def submit(self, code, user_expressions=None):
-        self._raise_if_lost()
+        self.check_alive()
         return self.client.execute(code, store_history=False, allow_stdin=False, user_expressions=user_expressions)
 
     def wait(self, message_id, timeout=None, collect=True):
@@ -261,9 +264,9 @@ class SandboxedKernel:
         deadline = time.monotonic() + timeout
         outputs, chars, cut = [], 0, False
         while True:
-            self._raise_if_lost()
+            self.check_alive()
             if time.monotonic() > deadline:
-                self._kill(KernelLost("timed out", f"a cell ran longer than {timeout:g} s"))
+                self.kill(KernelLost("timed out", f"a cell ran longer than {timeout:g} s"))
             try:
                 message = self.client.get_iopub_msg(timeout=0.1)
             except queue.Empty:

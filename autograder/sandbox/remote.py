@@ -82,8 +82,8 @@ class GradingSession:
                 self.request({"op": "end"})
         except Tampering as error:
             self.tampering.append(f"broke the grading protocol while {grader.function} was graded ({error})")
-            self.kernel._kill(None)
-            raise KernelLost("kernel died", "the kernel broke the grading protocol") from None
+            self.kernel.kill(None)
+            raise KernelLost("tampering detected", f"the kernel broke the grading protocol ({error})") from None
         finally:
             if self.sock is not None:
                 self.sock.close()
@@ -93,7 +93,7 @@ class GradingSession:
     def _accept(self):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            self.kernel._raise_if_lost()
+            self.kernel.check_alive()
             try:
                 connection, _ = self.listener.accept()
             except socket.timeout:
@@ -109,7 +109,7 @@ class GradingSession:
         try:
             send(self.sock, message, self.callbacks)
         except OSError:
-            self.kernel._raise_if_lost()
+            self.kernel.check_alive()
             raise Tampering("the kernel stopped reading the grading connection") from None
         while True:
             reply = self._receive(seconds + 10)
@@ -124,10 +124,10 @@ class GradingSession:
         try:
             return receive(self.sock)
         except socket.timeout:
-            self.kernel._kill(KernelLost("timed out", f"the student's code did not return within {seconds:g} s "
+            self.kernel.kill(KernelLost("timed out", f"the student's code did not return within {seconds:g} s "
                                                       "and ignored the time limit"))
         except (EOFError, OSError):
-            self.kernel._raise_if_lost()
+            self.kernel.check_alive()
             raise Tampering("the kernel closed the grading connection") from None
         except ProtocolError as error:
             raise Tampering(str(error)) from None
