@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## demo: generate release/, autograde sample submissions, print the grade table
+## demo: generate release/, grade sample submissions (python -m autograder.batch), print the grade table
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m autograder.demo
 
@@ -34,4 +34,4 @@ lock:
 	mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf $(VENV) submitted autograded feedback gradebook.db
+	rm -rf $(VENV) submitted autograded feedback grading_records grades gradebook.db

@@ -309,3 +309,16 @@ def test_rerunning_grades_nothing_new_and_a_resubmission_replaces_the_old_grade(
     table, _ = grade_table(root, ASSIGNMENT)
     assert table["reference"] == ZERO
     assert record(root, "reference")["status"] == "tampering detected"
+
+
+def test_stock_nbgrader_export_reads_what_the_batch_wrote(graded_class):
+    """Instructors keep nbgrader's tools: `nbgrader export` sees every student's score."""
+    root, _, _ = graded_class
+    import csv
+    from autograder.course import nbgrader
+    nbgrader(root, "export", "--to", str(root / "nbgrader_export.csv"))
+    rows = {r["student_id"]: r for r in csv.DictReader(open(root / "nbgrader_export.csv"))
+            if r["assignment"] == ASSIGNMENT}
+    assert set(rows) == set(CLASS)
+    assert float(rows["deletes_test_cells"]["score"]) == sum(FULL.values())
+    assert float(rows["untouched"]["score"]) == 0
