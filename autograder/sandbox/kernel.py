@@ -70,7 +70,7 @@ def closed_ancestor(path):
     """The outermost folder above `path` that other users cannot pass through (/root for a
     Python installed under it), or None."""
     parts = Path(path).parts
-    for depth in range(2, len(parts) + 1):
+    for depth in range(2, len(parts)):
         folder = os.path.join(*parts[:depth])
         if os.path.isdir(folder) and not os.stat(folder).st_mode & 0o001:
             return folder
