@@ -93,3 +93,23 @@ def test_write_back_applies_a_call_s_effects_in_place():
     write_back(parameters, {"W": np.ones((2, 2)), "lr": 0.2, "names": ["b", "c"]})
     assert parameters["W"] is array and array.sum() == 4
     assert parameters["lr"] == 0.2 and parameters["names"] == ["b", "c"]
+
+
+def test_the_agent_puts_back_the_notebook_globals_it_replaced():
+    """After a graded cell the student's namespace is as it was: replaced names restored,
+    names the grading added removed."""
+    import threading
+
+    from autograder.sandbox.agent import Agent
+    namespace = {"rnn_cell_forward": "the student's", "x": 1}
+    worker, kernel = socket.socketpair()
+    with worker, kernel:
+        served = threading.Thread(target=Agent(kernel, namespace).serve)
+        served.start()
+        send(worker, {"op": "define", "values": {"rnn_cell_forward": 2, "n_values": 5}, "function": "x"})
+        assert receive(worker) == {"callable": False}
+        assert namespace["rnn_cell_forward"] == 2 and namespace["n_values"] == 5
+        send(worker, {"op": "end"})
+        assert receive(worker) == {"ok": True}
+        served.join(5)
+    assert namespace == {"rnn_cell_forward": "the student's", "x": 1}

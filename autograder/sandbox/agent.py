@@ -291,7 +291,7 @@ class Agent:
             request = receive(self.sock, self.resolve)
             op = request.get("op")
             if op == "end":
-                self.namespace.update(self.saved)
+                self.restore(list(self.saved))
                 send(self.sock, {"ok": True})
                 return
             try:
@@ -312,13 +312,17 @@ class Agent:
         return {"callable": callable(self.namespace.get(request.get("function", ""), None))}
 
     def op_undefine(self, request):
-        for name in request["names"]:
+        self.restore(request["names"])
+        return {}
+
+    def restore(self, names):
+        """Put back what `define` replaced (or remove what it added)."""
+        for name in names:
             value = self.saved.pop(name, _MISSING)
             if value is _MISSING:
                 self.namespace.pop(name, None)
             else:
                 self.namespace[name] = value
-        return {}
 
     def op_observe(self, request):
         from IPython import get_ipython
