@@ -5,18 +5,15 @@ returns the points earned, which nbgrader reads as the cell's partial credit.
 """
 import contextlib
 import copy
-import io
 import os
 import sys
-import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
 
 from .checks import Mismatch
 from .probes import derived_rng, grading_seed
-from .sandbox.agent import CallTimeout, student_location, time_limit
+from .sandbox.agent import CallTimeout, call_quietly, student_location
 
 STUDENT_CALL_SECONDS = 20
 
@@ -137,17 +134,13 @@ class StudentCode:
 
     @staticmethod
     def guarded(function, name, args):
-        sink = io.StringIO()
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
-                warnings.catch_warnings(), np.errstate(all="ignore"), time_limit(STUDENT_CALL_SECONDS):
-            warnings.simplefilter("ignore")
-            try:
-                return function(*args)
-            except CallTimeout:
-                raise timeout_mismatch(name) from None
-            except Exception as error:
-                raise raised_mismatch(name, [c.__name__ for c in type(error).__mro__], str(error),
-                                      student_location(error, (PACKAGE_DIR,))) from None
+        try:
+            return call_quietly(function, args, STUDENT_CALL_SECONDS)
+        except CallTimeout:
+            raise timeout_mismatch(name) from None
+        except Exception as error:
+            raise raised_mismatch(name, [c.__name__ for c in type(error).__mro__], str(error),
+                                  student_location(error, (PACKAGE_DIR,))) from None
 
 
 def timeout_mismatch(name):
