@@ -19,7 +19,8 @@ import nbformat
 
 from ..course import ASSIGNMENTS, course_id, load_config, nbgrader
 from ..graders import ASSIGNMENT_GRADERS
-from .submission import STATUSES, Task, grade_submission
+from .submission import (STATUSES, Task, blank_result, grade_submission, read_notebook, ungraded_notebook,
+                         write_files)
 
 GRADER_ERROR = "grader error"
 RECORDS = "grading_records"  # beside autograded/: nbgrader copies nothing from here into feedback
@@ -52,9 +53,7 @@ def grade_task(task, release):
     try:
         return grade_submission(task)
     except BaseException:  # a bug of ours: the submission still gets a row, with the traceback
-        return {"student": task.student, "assignment": task.assignment, "status": GRADER_ERROR,
-                "detail": traceback.format_exc()[-2000:], "points": {}, "reports": {}, "integrity": [],
-                "activity": [], "notebook": None}
+        return blank_result(task.student, task.assignment, GRADER_ERROR, traceback.format_exc()[-2000:])
 
 
 def sandbox_preflight():
@@ -153,9 +152,8 @@ class Batch:
                 try:
                     result = future.result()
                 except Exception as error:  # the worker process died (twice) on this submission
-                    result = {"student": student, "assignment": assignment, "status": "kernel died",
-                              "detail": f"the grading worker was lost ({type(error).__name__})", "points": {},
-                              "reports": {}, "integrity": [], "activity": [], "notebook": None}
+                    result = blank_result(student, assignment, "kernel died",
+                                          f"the grading worker was lost ({type(error).__name__})")
                 self.store(assignment, result, files, digest, release)
                 bar.update()
                 bar.set_postfix_str(f"{student}: {result['status']}")
@@ -172,13 +170,8 @@ class Batch:
         folder = self.root / "autograded" / student / assignment
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        for files_to_write in ({k: v for k, v in (files or {}).items() if not k.endswith(".ipynb")},
-                               {k: v for k, v in release.items() if k != name}):
-            for relative, data in files_to_write.items():
-                path = (folder / relative).resolve()
-                if folder.resolve() in path.parents:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(data)
+        write_files(folder, {k: v for k, v in (files or {}).items() if not k.endswith(".ipynb")})
+        write_files(folder, {k: v for k, v in release.items() if k != name})
         nbformat.write(notebook, folder / name)
         timestamp = None
         if files and "timestamp.txt" in files:
@@ -205,16 +198,11 @@ class Batch:
         os.replace(temporary, path)  # last: a record means everything before it is stored
 
     def notebook_of(self, result, release_notebook):
-        """The executed notebook, or (grader error) the released one with every test at zero."""
-        from .submission import graded_function, graded_outputs, read_notebook, restore_cells
+        """The executed notebook, or (grader error, lost worker) the released one with every test at zero."""
         if result.get("notebook"):
             return nbformat.reads(result["notebook"], as_version=4)
-        master = read_notebook(release_notebook)
-        notebook = restore_cells(master, master)[0]
-        for cell in notebook.cells:
-            if graded_function(cell, ASSIGNMENT_GRADERS[result["assignment"]]):
-                cell.outputs = graded_outputs(f"Not graded: {result['status']}.", 0.0)
-        return notebook
+        return ungraded_notebook(read_notebook(release_notebook), ASSIGNMENT_GRADERS[result["assignment"]],
+                                 result["status"])
 
     # ----------------------------------------------------------------------- output
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..course import nbgrader_meta
 from ..graders import ASSIGNMENT_GRADERS, graded_names
 from ..probes import grading_seed
 from ..sandbox.kernel import PYTHON, KernelLost, Limits, SandboxedKernel
@@ -46,10 +47,6 @@ class Task:
     limits: Limits = field(default_factory=Limits)
     seed: int = None
     protected: tuple = ()  # folders the kernel must not see (the course directory)
-
-
-def nbgrader_meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def restore_cells(notebook, master):
@@ -123,6 +120,24 @@ def write_files(folder, files):
         path.write_bytes(data)
 
 
+def blank_result(student, assignment, status=GRADED, detail=""):
+    """The result of a submission before (or instead of) grading: every function at zero."""
+    graders = ASSIGNMENT_GRADERS[assignment]
+    return {"student": student, "assignment": assignment, "status": status, "detail": detail,
+            "points": {g.function: 0.0 for g in graders}, "max_points": {g.function: g.points for g in graders},
+            "reports": {}, "integrity": [], "activity": [], "notebook": None, "seconds": 0.0, "peak_memory_mb": 0.0,
+            "seed": None, "output_truncated": False}
+
+
+def ungraded_notebook(master, graders, reason):
+    """The released notebook with every test cell at zero, saying why (nothing was run)."""
+    notebook = restore_cells(master, master)[0]
+    for cell in notebook.cells:
+        if graded_function(cell, graders):
+            cell.outputs = graded_outputs(f"Not graded: {reason}.", 0.0)
+    return notebook
+
+
 def grade_submission(task):
     """Grade one Task; never raises for anything the submission does. Returns a dict:
     status, detail, points {function: points}, max_points, reports {function: full text},
@@ -131,10 +146,8 @@ def grade_submission(task):
     started = time.monotonic()
     graders = ASSIGNMENT_GRADERS[task.assignment]
     seed = grading_seed() if task.seed is None else task.seed
-    result = {"student": task.student, "assignment": task.assignment, "status": GRADED, "detail": "",
-              "points": {g.function: 0.0 for g in graders}, "max_points": {g.function: g.points for g in graders},
-              "reports": {}, "integrity": [], "activity": [], "notebook": None, "seconds": 0.0, "peak_memory_mb": 0.0,
-              "seed": seed, "output_truncated": False}
+    result = blank_result(task.student, task.assignment)
+    result["seed"] = seed
     master = read_notebook(task.release[task.notebook])
     data = (task.files or {}).get(task.notebook)
     if data is None:
@@ -151,11 +164,7 @@ def grade_submission(task):
             result["integrity"].extend(changes)
             run_notebook(task, notebook, graders, seed, result)
     if result["status"] in (MISSING, MALFORMED):
-        notebook = restore_cells(master, master)[0]
-        for cell in notebook.cells:
-            function = graded_function(cell, graders)
-            if function:
-                cell.outputs = graded_outputs(f"Not graded: {result['detail']}.", 0.0)
+        notebook = ungraded_notebook(master, graders, result["detail"])
     elif result["integrity"] and result["status"] == GRADED:
         result["status"] = TAMPERING
         result["detail"] = "; ".join(result["integrity"])[:500]
