@@ -137,9 +137,9 @@ class GradingSession:
         args, kwargs = request.get("args", ()), request.get("kwargs", {})
         if callback is None or not isinstance(args, tuple) or not isinstance(kwargs, dict):
             raise Tampering("a callback the worker never offered")
-        function = getattr(callback.function, request["method"]) if callback.methods else callback.function
         if callback.methods and request.get("method") not in callback.methods:
-            raise Tampering("a method the worker never offered")
+            raise Tampering("a method the worker never offered")  # checked before any attribute is looked up
+        function = getattr(callback.function, request["method"]) if callback.methods else callback.function
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 result = plain(function(*args, **kwargs))
