@@ -48,8 +48,9 @@ def main(argv=None):
             batch.grade(assignment, students=args.student, force=args.force)
             if not args.no_feedback:
                 nbgrader(root, "generate_feedback", assignment, "--force")
-            csv = batch.export(assignment)
-            print(batch.summary(assignment))
+            rows = batch.table(assignment)
+            csv = batch.export(assignment, rows)
+            print(batch.summary(assignment, rows))
             print(f"grades: {csv}", flush=True)
     return 0
 

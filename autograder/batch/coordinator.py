@@ -229,18 +229,18 @@ class Batch:
                 rows.append(row)
         return rows
 
-    def export(self, assignment):
+    def export(self, assignment, rows):
+        """grades/<assignment>.csv from the rows of `table`."""
         path = self.root / "grades" / f"{assignment}.csv"
         path.parent.mkdir(exist_ok=True)
-        rows = self.table(assignment)
         with open(path, "w", newline="") as out:
             writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["student", "status"])
             writer.writeheader()
             writer.writerows(rows)
         return path
 
-    def summary(self, assignment):
-        rows = self.table(assignment)
+    def summary(self, assignment, rows):
+        """Counts per status, then a line per student, from the rows of `table`."""
         counts = {status: sum(r["status"] == status for r in rows) for status in STATUSES + (GRADER_ERROR,)}
         header = ["student", "status", "total", "max", "detail"]
         lines = [[r["student"], r["status"], f"{r['total']:g}", f"{r['max']:g}", r["detail"][:70]] for r in rows]
