@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 
+from . import limits
 from .checks import Mismatch
 from .probes import derived_rng, grading_seed
 from .sandbox.agent import CallTimeout, call_quietly, student_location
-
-STUDENT_CALL_SECONDS = 20
 
 
 @dataclass
@@ -57,6 +56,7 @@ class CheckResult:
     points: float
     max_points: float
     problems: list = field(default_factory=list)
+    grader_failed: bool = False  # the grader's trouble, not the student's: grade again
 
 
 @dataclass
@@ -72,6 +72,11 @@ class FunctionReport:
     @property
     def max_points(self):
         return round(sum(r.max_points for r in self.results), 2)
+
+    @property
+    def grader_failures(self):
+        """Titles of the checks the grader itself failed to run."""
+        return [r.title for r in self.results if r.grader_failed]
 
     def render(self, details=True):
         """The report; without `details`, failures show their hints only (what a student reads
@@ -134,17 +139,25 @@ class StudentCode:
 
     @staticmethod
     def guarded(function, name, args):
+        seconds = limits.DEFAULT.call_seconds
         try:
-            return call_quietly(function, args, STUDENT_CALL_SECONDS)
-        except CallTimeout:
-            raise timeout_mismatch(name) from None
+            return call_quietly(function, args, seconds, limits.DEFAULT.wall(seconds))
+        except CallTimeout as timeout:
+            raise timeout_mismatch(name, timeout.clock) from None
         except Exception as error:
             raise raised_mismatch(name, [c.__name__ for c in type(error).__mro__], str(error),
                                   student_location(error, (PACKAGE_DIR,))) from None
 
 
-def timeout_mismatch(name):
-    return Mismatch(f"{name} did not finish within {STUDENT_CALL_SECONDS} s.", "Look for a loop that never ends.")
+def timeout_mismatch(name, clock, call_limits=None):
+    """The Mismatch of a student call stopped by its time limit: it computed ("cpu") or
+    waited ("wall") too long."""
+    call_limits = call_limits or limits.DEFAULT
+    seconds = call_limits.call_seconds
+    if clock == "wall":
+        return Mismatch(f"{name} did not return within {call_limits.wall(seconds):g} s, most of it spent waiting "
+                        "(sleeping, reading input, or waiting for a lock).", "Remove anything that waits or asks for input.")
+    return Mismatch(f"{name} did not finish within {seconds:g} s of computing time.", "Look for a loop that never ends.")
 
 
 def raised_mismatch(name, mro, message, location):
@@ -226,19 +239,20 @@ def run_checks(grader, student, seed):
             result.problems.append(f"{grader.function} is not defined: run the cell that defines it "
                                    "and keep its name and signature as given.")
         else:
-            result.points, result.problems = run_check(check, grader, student, seed, max_points)
+            result.points, result.problems, result.grader_failed = run_check(check, grader, student, seed, max_points)
         results.append(result)
     return FunctionReport(grader.name, seed, results)
 
 
 def run_check(check, grader, student, seed, max_points):
+    """(points, problems, whether the grader itself failed) of one check."""
     try:
         outcome = check.run(student, derived_rng(seed, grader.name, check.title))
     except Mismatch as mismatch:
-        return 0.0, [mismatch.render()]
+        return 0.0, [mismatch.render()], False
     except Exception as error:  # a grader bug must not look like the student's mistake
         return 0.0, [f"The grader failed on this check ({type(error).__name__}: {error}). "
-                     "This is not your mistake: please tell your instructor."]
+                     "This is not your mistake: please tell your instructor."], True
     if outcome is None:
-        return max_points, []
-    return round(max_points * outcome.fraction, 2), outcome.problems
+        return max_points, [], False
+    return round(max_points * outcome.fraction, 2), outcome.problems, False

@@ -26,14 +26,14 @@ ASSIGNMENT = "rnn_step_by_step"
 NOTEBOOK = "rnn_step_by_step.ipynb"
 FULL = {g.function: float(g.points) for g in ASSIGNMENT_GRADERS[ASSIGNMENT]}
 ZERO = dict.fromkeys(FULL, 0.0)
-MARKER = Path("/tmp") / f"background-survivor-{uuid.uuid4().hex}"  # written only if a process outlives its sandbox
+MARKER = f"background-survivor-{uuid.uuid4().hex}"  # in the command line of a process that must not outlive its sandbox
 DUE = datetime(2026, 11, 20, 12, 0, 0)
 
 
 def batch(root, *args):
-    """The batch command on the class, with tight limits (a hang costs 20 s, not 5 minutes)."""
-    return run_batch(root, ASSIGNMENT, "--seed", "7", "--workers", "2", "--cell-seconds", "20", "--wall-seconds", "90",
-                     "--memory-mb", "1500", *args)
+    """The batch command on the class, with tight limits (a hang costs seconds, not minutes)."""
+    return run_batch(root, ASSIGNMENT, "--seed", "7", "--workers", "2", "--cell-seconds", "15", "--call-seconds", "5",
+                     "--notebook-seconds", "90", "--wall-factor", "2", "--memory-mb", "1500", *args)
 
 
 def submit(root, student, answers=None, edit=None):
@@ -82,6 +82,7 @@ while True:
     except BaseException:
         pass
 """
+COMPUTE_IGNORING_INTERRUPTS = HANG_IGNORING_INTERRUPTS.replace("time.sleep(0.5)", "sum(range(10 ** 6))")
 
 CLASS = {
     "reference": (lambda root, s: submit(root, s), "graded", FULL),
@@ -98,6 +99,15 @@ CLASS = {
             "        " + line for line in HANG_IGNORING_INTERRUPTS.splitlines()) + "\n"
         + solutions(ASSIGNMENT)["rnn_forward"].split(":", 1)[1])), edit=insert_after("rnn_forward_public", "HANG = True")),
                             "timed out", first_functions(1)),
+    # the same, computing instead of sleeping: stopped by the CPU-time limits, not the wall clock
+    "computes_in_a_cell": (lambda root, s: submit(root, s, edit=insert_after("test_rnn_cell_forward",
+                                                                             COMPUTE_IGNORING_INTERRUPTS)),
+                           "timed out", first_functions(1)),
+    "computes_in_a_function": (lambda root, s: submit(root, s, answers=replace_answer("rnn_forward", (
+        "def rnn_forward(x, a0, parameters):\n    if globals().get('HANG'):\n" + "\n".join(
+            "        " + line for line in COMPUTE_IGNORING_INTERRUPTS.splitlines()) + "\n"
+        + solutions(ASSIGNMENT)["rnn_forward"].split(":", 1)[1])), edit=insert_after("rnn_forward_public", "HANG = True")),
+                               "timed out", first_functions(1)),
     "allocates_too_much": (lambda root, s: submit(root, s, edit=insert_after(
         "test_rnn_forward", "big = np.ones(3 * 2 ** 30 // 8)\n")), "out of memory", first_functions(2)),
     "exits_the_kernel": (lambda root, s: submit(root, s, edit=insert_after(
@@ -140,11 +150,18 @@ CLASS = {
             "for path in [__ROOT__ + '/gradebook.db', __ROOT__ + '/source/rnn_step_by_step/rnn_step_by_step.ipynb']:\n"
             "    try:\n        open(path).read()\n    except OSError:\n        pass\n"
             "print('LEAKED', len(leaks))\n"))), "tampering detected", {**FULL, "rnn_cell_forward": 0.0}),
+    # a process that tries to outlive the kernel, to rewrite the gradebook later: it sleeps and
+    # tries for as long as it lives, with MARKER in its command line (so the test can look for it)
     "background_process": (lambda root, s: submit(root, s, answers={}, edit=insert_after("setup", (
         "import subprocess, sys\n"
-        "survivor = ('import sqlite3, sys, time; time.sleep(4); open(sys.argv[1], \"w\").write(\"alive\"); '\n"
-        "            'db = sqlite3.connect(sys.argv[2] + \"/gradebook.db\"); '\n"
-        "            'db.execute(\"update grade set auto_score = 100\"); db.commit()')\n"
+        "survivor = ('import sqlite3, sys, time\\n'\n"
+        "            'while True:\\n'\n"
+        "            '    time.sleep(0.5)\\n'\n"
+        "            '    try:\\n'\n"
+        "            '        db = sqlite3.connect(sys.argv[2] + \"/gradebook.db\")\\n'\n"
+        "            '        db.execute(\"update grade set auto_score = 100\"); db.commit()\\n'\n"
+        "            '    except Exception:\\n'\n"
+        "            '        pass\\n')\n"
         "subprocess.Popen([sys.executable, '-c', survivor, __MARKER__, __ROOT__], start_new_session=True)\n"))),
         "graded", ZERO),
     "edits_test_cell": (lambda root, s: submit(root, s, answers={}, edit=lambda nb: [
@@ -256,7 +273,8 @@ def test_the_record_says_what_each_attack_attempted(graded_class):
     assert any("subprocess.Popen" in x for x in record(root, "background_process")["activity"])
     assert any("'test_rnn_cell_forward' was modified" in x for x in record(root, "edits_test_cell")["integrity"])
     assert any("'test_lstm_backward' was deleted" in x for x in record(root, "deletes_test_cells")["integrity"])
-    assert any("agent was removed" in x for x in record(root, "removes_the_agent")["integrity"])
+    assert any("agent was removed or replaced" in x and "KeyError" in x
+               for x in record(root, "removes_the_agent")["integrity"])
     assert any("broke the grading protocol" in x for x in record(root, "forges_the_protocol")["integrity"])
     assert record(root, "reference")["integrity"] == []
 
@@ -273,8 +291,11 @@ def test_nothing_hidden_is_readable_from_the_kernel(graded_class):
 
 
 def test_no_process_outlives_its_sandbox(graded_class):
-    time.sleep(6)  # the background process would have written its marker after 4 s
-    assert not MARKER.exists()
+    """The batch is over: no process the student started is left (a sandbox's processes die
+    with its kernel), however long the batch took."""
+    import psutil
+    survivors = [p.pid for p in psutil.process_iter(["cmdline"]) if MARKER in " ".join(p.info["cmdline"] or [])]
+    assert survivors == []
 
 
 def test_stderr_and_floods_cost_nothing_and_stay_small(graded_class):

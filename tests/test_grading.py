@@ -1,9 +1,12 @@
 """The runner: never raises, keeps student output off stderr, points at the student's line,
 limits time, and grades one function at a time against the oracle's versions of the others."""
+import os
+import time
+
 import pytest
 
 import autograder
-from autograder import grading
+from autograder import grading, limits
 from autograder.graders import ASSIGNMENT_GRADERS, reference_namespace
 from autograder.oracle import rnn_step_by_step as oracle
 
@@ -51,12 +54,51 @@ def test_student_output_warnings_and_stderr_never_reach_stderr(capsys):
     assert out.err == "" and "debug" not in out.out
 
 
-def test_an_endless_loop_is_stopped(monkeypatch):
-    monkeypatch.setattr(grading, "STUDENT_CALL_SECONDS", 0.2)
+def test_an_endless_loop_is_stopped_after_its_cpu_time(monkeypatch):
+    monkeypatch.setattr(limits, "DEFAULT", limits.Limits(call_seconds=0.2, wall_factor=100))
     namespace = student("def rnn_cell_forward(xt, a_prev, parameters):\n"
                         "    while True:\n        try:\n            pass\n        except Exception:\n            pass\n")
     text = autograder.report(NAME, namespace, seed=1).render()
-    assert "did not finish within 0.2 s" in text
+    assert "did not finish within 0.2 s of computing time" in text
+
+
+def test_a_call_that_waits_is_stopped_by_the_wall_clock_backstop(monkeypatch):
+    monkeypatch.setattr(limits, "DEFAULT", limits.Limits(call_seconds=0.1, wall_factor=3))
+    namespace = student("def rnn_cell_forward(xt, a_prev, parameters):\n"
+                        "    import time\n    time.sleep(30)\n")
+    started = time.monotonic()
+    text = autograder.report(NAME, namespace, seed=1).render()
+    assert "did not return within 0.3 s, most of it spent waiting" in text
+    assert time.monotonic() - started < 20  # every problem stopped after 0.3 s, not 30
+
+
+def test_the_time_limit_counts_cpu_time_not_a_busy_machine(monkeypatch):
+    """A call that needs 0.3 s of CPU passes a 1 s limit even while CPU-bound processes hold
+    every core several times over (its wall time then grows; its CPU time does not)."""
+    import multiprocessing
+    from autograder.sandbox.agent import call_quietly
+
+    def work():
+        end = time.process_time() + 0.3
+        while time.process_time() < end:
+            pass
+        return "done"
+    hogs = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(6 * os.cpu_count())]
+    for hog in hogs:
+        hog.start()
+    try:
+        started = time.monotonic()
+        assert call_quietly(work, (), 1.0, 60) == "done"
+        waited = time.monotonic() - started
+    finally:
+        for hog in hogs:
+            hog.kill()
+    assert waited > 1.0  # it really did compete for a CPU: a wall-clock limit of 1 s would have stopped it
+
+
+def _spin():
+    while True:
+        pass
 
 
 def test_other_graded_functions_are_the_oracle_while_grading_and_restored_after():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..course import ASSIGNMENTS, db_url, nbgrader
 from ..probes import grading_seed
-from ..sandbox.kernel import Limits
+from ..limits import DEFAULT, Limits
 from .coordinator import Batch
 
 
@@ -29,28 +29,34 @@ def main(argv=None):
     parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
     parser.add_argument("--force", action="store_true", help="regrade submissions already graded")
     parser.add_argument("--seed", type=int, help="grading seed (default: a fresh one, printed)")
-    parser.add_argument("--wall-seconds", type=float, default=600, help="time limit per submission")
-    parser.add_argument("--cell-seconds", type=float, default=300, help="time limit per cell")
-    parser.add_argument("--memory-mb", type=int, default=4096, help="memory limit per submission")
+    limit = parser.add_argument_group("limits", "times are CPU seconds of the student's code (a busy machine does "
+                                      "not inflate them), each with a wall-clock backstop --wall-factor times as long")
+    limit.add_argument("--notebook-seconds", type=float, default=DEFAULT.notebook_seconds, help="per submission")
+    limit.add_argument("--cell-seconds", type=float, default=DEFAULT.cell_seconds, help="per cell")
+    limit.add_argument("--call-seconds", type=float, default=DEFAULT.call_seconds,
+                       help="per call of a graded function by a hidden check")
+    limit.add_argument("--wall-factor", type=float, default=DEFAULT.wall_factor, help="wall-clock backstop factor")
+    limit.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb, help="memory per submission")
     parser.add_argument("--no-feedback", action="store_true", help="skip nbgrader generate_feedback")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     if args.db_url:
         os.environ["NBGRADER_DB_URL"] = args.db_url  # nbgrader_config.py and our nbgrader calls read it
-    limits = Limits(wall_seconds=args.wall_seconds, cell_seconds=args.cell_seconds, memory_mb=args.memory_mb)
+    limits = Limits(notebook_seconds=args.notebook_seconds, cell_seconds=args.cell_seconds,
+                    call_seconds=args.call_seconds, wall_factor=args.wall_factor, memory_mb=args.memory_mb)
     seed = args.seed if args.seed is not None else grading_seed()
     logging.getLogger("distributed").setLevel(logging.ERROR)
     with Batch(root, db_url(root), limits, seed, scheduler=args.scheduler, workers=args.workers,
                progress=not args.no_progress) as batch:
         print(f"grading seed {seed} (replay with --seed {seed}); {batch.describe_cluster()}", flush=True)
         for assignment in args.assignments:
-            batch.grade(assignment, students=args.student, force=args.force)
+            retried = batch.grade(assignment, students=args.student, force=args.force)
             if not args.no_feedback:
                 nbgrader(root, "generate_feedback", assignment, "--force")
             rows = batch.table(assignment)
             csv = batch.export(assignment, rows)
-            print(batch.summary(assignment, rows))
+            print(batch.summary(assignment, rows, retried))
             print(f"grades: {csv}", flush=True)
     return 0
 

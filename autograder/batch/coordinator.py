@@ -19,11 +19,11 @@ import nbformat
 
 from ..course import ASSIGNMENTS, course_id, load_config, nbgrader
 from ..graders import ASSIGNMENT_GRADERS
-from .submission import (STATUSES, Task, blank_result, grade_submission, read_notebook, ungraded_notebook,
-                         write_files)
+from ..status import Status
+from .submission import Task, blank_result, grade_submission, read_notebook, ungraded_notebook, write_files
 
-GRADER_ERROR = "grader error"
 RECORDS = "grading_records"  # beside autograded/: nbgrader copies nothing from here into feedback
+RETRIES = 2  # further attempts at a submission whose grading ended in the grader's own trouble
 
 
 MAX_FILE_BYTES = 64 * 2 ** 20
@@ -53,13 +53,36 @@ def grade_task(task, release):
     try:
         return grade_submission(task)
     except BaseException:  # a bug of ours: the submission still gets a row, with the traceback
-        return blank_result(task.student, task.assignment, GRADER_ERROR, traceback.format_exc()[-2000:])
+        return blank_result(task.student, task.assignment, Status.GRADER_ERROR, traceback.format_exc()[-2000:])
 
 
 def sandbox_preflight():
     """Run on every worker before grading: can this machine start a sandbox?"""
     from ..sandbox.kernel import check_sandbox
     return check_sandbox()
+
+
+class Progress:
+    """A progress bar on a terminal; elsewhere (a log, CI) one line per finished submission."""
+
+    def __init__(self, assignment, total, enabled):
+        from tqdm import tqdm
+        self.assignment, self.total, self.done = assignment, total, 0
+        self.enabled, self.terminal = enabled, sys.stderr.isatty()
+        self.bar = tqdm(total=total, desc=assignment, unit="submission", file=sys.stderr) \
+            if enabled and self.terminal else None
+
+    def update(self, student, status):
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update()
+            self.bar.set_postfix_str(f"{student}: {status}")
+        elif self.enabled:
+            print(f"{self.assignment} [{self.done}/{self.total}] {student}: {status}", file=sys.stderr, flush=True)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
 
 
 class Batch:
@@ -112,7 +135,8 @@ class Batch:
         return self.root / RECORDS / assignment / f"{student}.json"
 
     def pending(self, assignment, students, force):
-        """[(student, files, fingerprint)] to grade, skipping unchanged graded submissions."""
+        """[(student, files, fingerprint)] to grade: every submission but those unchanged since
+        a final verdict (a grader error is graded again)."""
         found = []
         for folder in sorted((self.root / "submitted").glob(f"*/{assignment}")):
             student = folder.parent.name
@@ -123,43 +147,74 @@ class Batch:
             record = self.record_path(assignment, student)
             if not force and record.exists():
                 try:
-                    if json.loads(record.read_text()).get("fingerprint") == digest:
+                    previous = json.loads(record.read_text())
+                    if previous.get("fingerprint") == digest and Status(previous.get("status")).final:
                         continue
                 except ValueError:
-                    pass  # a record cut short: grade again
+                    pass  # a record cut short, or an unknown status: grade again
             found.append((student, files, digest))
         return found
 
     def grade(self, assignment, students=None, force=False):
-        """Grade the assignment's pending submissions (results are stored as they come)."""
+        """Grade the assignment's pending submissions (results are stored as they come). A
+        submission whose grading ended in the grader's own trouble is sent again, at most
+        RETRIES times. Returns how many submissions were retried."""
         from distributed import as_completed
-        from tqdm import tqdm
         self.ensure_assignment(assignment)
         release = folder_files(self.root / "release" / assignment)
         todo = self.pending(assignment, students, force)
-        if todo:
-            shared = self.client.scatter(release, broadcast=True)
-            futures = {}
-            for student, files, digest in todo:
-                task = Task(student, assignment, ASSIGNMENTS[assignment], files, None, self.limits, self.seed,
-                            protected=(str(self.root),))
-                future = self.client.submit(grade_task, task, shared, pure=False, key=f"grade-{assignment}-{student}")
-                futures[future] = (student, files, digest)
-            bar = tqdm(total=len(futures), desc=assignment, unit="submission", file=sys.stderr,
-                       disable=not self.progress)
-            for future in as_completed(futures):
-                student, files, digest = futures[future]
-                try:
-                    result = future.result()
-                except Exception as error:  # the worker process died (twice) on this submission
-                    result = blank_result(student, assignment, "kernel died",
-                                          f"the grading worker was lost ({type(error).__name__})")
-                self.store(assignment, result, files, digest, release)
-                bar.update()
-                bar.set_postfix_str(f"{student}: {result['status']}")
-            bar.close()
+        retried = set()
+        if not todo:
+            return 0
+        shared = self.client.scatter(release, broadcast=True)
+        futures = as_completed()
+        attempts = {}
+
+        def submit(student, files, digest):
+            attempts[student] = attempts.get(student, 0) + 1
+            task = Task(student, assignment, ASSIGNMENTS[assignment], files, None, self.limits, self.seed,
+                        protected=(str(self.root),))
+            future = self.client.submit(grade_task, task, shared, pure=False,
+                                        key=f"grade-{assignment}-{student}-{attempts[student]}")
+            future.submission = (student, files, digest)
+            futures.add(future)
+        for submission in todo:
+            submit(*submission)
+        progress = Progress(assignment, len(todo), self.progress)
+        for future in futures:
+            student, files, digest = future.submission
+            try:
+                result = future.result()
+            except Exception as error:  # the worker process was lost on this submission
+                result = blank_result(student, assignment, Status.GRADER_ERROR,
+                                      f"the grading worker was lost ({type(error).__name__}: {str(error)[:200]})")
+            future.release()
+            if result["status"] == Status.GRADER_ERROR and attempts[student] <= RETRIES:
+                retried.add(student)
+                submit(student, files, digest)
+                continue
+            result["attempts"] = attempts[student]
+            self.store_safely(assignment, result, files, digest, release)
+            progress.update(student, result["status"])
+        progress.close()
+        return len(retried)
 
     # ---------------------------------------------------------------------- storing
+
+    def store_safely(self, assignment, result, files, digest, release):
+        """`store`, and whatever goes wrong there is that submission's grader error (a row and a
+        record saying why), never the end of the batch."""
+        try:
+            self.store(assignment, result, files, digest, release)
+        except Exception:
+            failure = blank_result(result["student"], assignment, Status.GRADER_ERROR,
+                                   "storing the result failed: " + traceback.format_exc()[-1500:])
+            failure["attempts"] = result.get("attempts", 1)
+            try:
+                self.store(assignment, failure, files, digest, release)
+            except Exception:  # not even a zero row could be written: the record says so
+                self.write_record(assignment, {**failure, "detail": failure["detail"] + "\nand storing a blank "
+                                               "result failed: " + traceback.format_exc()[-1500:]}, digest)
 
     def store(self, assignment, result, files, digest, release):
         from nbgrader.api import Gradebook
@@ -189,9 +244,13 @@ class Batch:
                                   "notebook": Path(name).stem}}
         SaveAutoGrades(config=self.config).preprocess(notebook, resources)
         AssignLatePenalties(config=self.config).preprocess(notebook, resources)
+        self.write_record(assignment, result, digest)
+
+    def write_record(self, assignment, result, digest):
+        """grading_records/<assignment>/<student>.json, written whole or not at all."""
         record = {k: v for k, v in result.items() if k != "notebook"}
         record["fingerprint"] = digest
-        path = self.record_path(assignment, student)
+        path = self.record_path(assignment, result["student"])
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(record, indent=1, default=str))
@@ -239,12 +298,14 @@ class Batch:
             writer.writerows(rows)
         return path
 
-    def summary(self, assignment, rows):
-        """Counts per status, then a line per student, from the rows of `table`."""
-        counts = {status: sum(r["status"] == status for r in rows) for status in STATUSES + (GRADER_ERROR,)}
+    def summary(self, assignment, rows, retried=0):
+        """Counts per status (and how many submissions were retried after the grader's own
+        trouble), then a line per student, from the rows of `table`."""
+        counts = {status: sum(r["status"] == status for r in rows) for status in Status}
         header = ["student", "status", "total", "max", "detail"]
         lines = [[r["student"], r["status"], f"{r['total']:g}", f"{r['max']:g}", r["detail"][:70]] for r in rows]
         widths = [max(len(x[i]) for x in lines + [header]) for i in range(len(header))]
-        text = [f"{assignment}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)]
+        text = [f"{assignment}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+                + (f"; {retried} retried after the grader's own trouble" if retried else "")]
         text += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [header] + lines]
         return "\n".join(text)

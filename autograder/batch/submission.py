@@ -24,14 +24,11 @@ import nbformat
 
 from ..course import nbgrader_meta
 from ..graders import ASSIGNMENT_GRADERS, graded_names
+from ..limits import Limits
 from ..probes import grading_seed
-from ..sandbox.kernel import PYTHON, KernelLost, Limits, SandboxedKernel
+from ..sandbox.kernel import PYTHON, KernelLost, SandboxedKernel, within
+from ..status import Status
 
-GRADED = "graded"
-TAMPERING = "tampering detected"
-MALFORMED = "malformed notebook"
-MISSING = "missing notebook"
-STATUSES = (GRADED, TAMPERING, "timed out", "out of memory", "kernel died", MALFORMED, MISSING)
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -120,7 +117,7 @@ def write_files(folder, files):
         path.write_bytes(data)
 
 
-def blank_result(student, assignment, status=GRADED, detail=""):
+def blank_result(student, assignment, status=Status.GRADED, detail=""):
     """The result of a submission before (or instead of) grading: every function at zero."""
     graders = ASSIGNMENT_GRADERS[assignment]
     return {"student": student, "assignment": assignment, "status": status, "detail": detail,
@@ -152,21 +149,22 @@ def grade_submission(task):
     data = (task.files or {}).get(task.notebook)
     if data is None:
         others = sorted(name for name in (task.files or {}) if name.endswith(".ipynb"))
-        result.update(status=MISSING, detail=f"no {task.notebook} in the submission"
+        result.update(status=Status.MISSING, detail=f"no {task.notebook} in the submission"
                       + (f" (found {', '.join(others)})" if others else ""))
     else:
         try:
             notebook = read_notebook(data)
         except ValueError as error:
-            result.update(status=MALFORMED, detail=f"{task.notebook} cannot be read: {error}")
+            result.update(status=Status.MALFORMED, detail=f"{task.notebook} cannot be read: {error}")
         else:
             notebook, changes = restore_cells(notebook, master)
             result["integrity"].extend(changes)
             run_notebook(task, notebook, graders, seed, result)
-    if result["status"] in (MISSING, MALFORMED):
+    if result["status"] in (Status.MISSING, Status.MALFORMED):
         notebook = ungraded_notebook(master, graders, result["detail"])
-    elif result["integrity"] and result["status"] == GRADED:
-        result["status"] = TAMPERING
+    elif result["integrity"] and result["status"] in (Status.GRADED, Status.GRADER_ERROR):
+        # positive evidence is a verdict, even where the grader also had trouble
+        result["status"] = Status.TAMPERING
         result["detail"] = "; ".join(result["integrity"])[:500]
     result["notebook"] = nbformat.writes(notebook)
     result["seconds"] = round(time.monotonic() - started, 2)
@@ -187,6 +185,15 @@ def graded_outputs(text, points):
             nbformat.v4.new_output("execute_result", data={"text/plain": f"{points:g}"}, execution_count=None)]
 
 
+def hidden_folders(protected):
+    """What the kernel must not see: the `protected` folders (the course directory), this
+    package, and the folder holding it (the repository, for an editable install), except where
+    that folder is part of the kernel's own Python environment (site-packages, for a wheel)."""
+    package, holder = str(PACKAGE_DIR), str(PACKAGE_DIR.parent)
+    folders = {package} if any(within(holder, p) for p in PYTHON) else {package, holder}
+    return sorted({os.path.realpath(p) for p in protected} | folders)
+
+
 def run_notebook(task, notebook, graders, seed, result):
     """Execute `notebook` in a sandbox, grading each test cell from the worker; fills `result`."""
     from ..sandbox.remote import GradingSession
@@ -196,13 +203,13 @@ def run_notebook(task, notebook, graders, seed, result):
         write_files(workdir, {k: v for k, v in task.files.items() if k not in task.release})
         write_files(workdir, {k: v for k, v in task.release.items() if k != task.notebook})
         nbformat.write(notebook, workdir / task.notebook)
-        hide = sorted({os.path.realpath(p) for p in task.protected} | {str(PACKAGE_DIR.parent), str(PACKAGE_DIR)})
+        hide = hidden_folders(task.protected)
         names = graded_names(task.assignment)
         pending = [c for c in notebook.cells if c.cell_type == "code"]
         kernel = SandboxedKernel(workdir, task.limits, hide=hide, keep=PYTHON)
         session = None
         try:
-            kernel.start()  # a kernel that dies or hangs while starting is the submission's status too
+            kernel.start()  # a kernel that cannot start, or load the agent, is the grader's trouble
             kernel.boot_agent()
             session = GradingSession(kernel)
             while pending:
@@ -211,6 +218,8 @@ def run_notebook(task, notebook, graders, seed, result):
                 if function:
                     grader = next(g for g in graders if g.function == function)
                     report = session.grade(grader, names, seed)
+                    session.faults.extend(f"{function}: the grader failed on the check '{title}'"
+                                          for title in report.grader_failures)
                     result["points"][function] = report.points
                     result["reports"][function] = report.render()
                     cell.outputs = graded_outputs(report.render(details=False), report.points)
@@ -228,6 +237,8 @@ def run_notebook(task, notebook, graders, seed, result):
             if session is not None:
                 result["integrity"].extend(session.tampering)
                 result["activity"] = session.activity
+                if session.faults and result["status"] == Status.GRADED:
+                    result.update(status=Status.GRADER_ERROR, detail="; ".join(session.faults)[:500])
                 session.close()
             kernel.shutdown()
         result["peak_memory_mb"] = round(kernel.peak_memory_mb, 1)

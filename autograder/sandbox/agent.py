@@ -22,6 +22,7 @@ import contextlib
 import io
 import json
 import os
+import secrets
 import signal
 import socket
 import struct
@@ -61,7 +62,14 @@ class Callback:
 
 
 class CallbackRegistry(dict):
-    """The worker's `handles`: it registers Callbacks only (the worker sends no other object)."""
+    """The worker's `handles`: it registers Callbacks only (the worker sends no other object),
+    each under a fresh number that no earlier registry used: a stub kept from the grading of
+    one function names nothing while another is graded."""
+
+    def add(self, callback):
+        number = secrets.randbits(62)
+        self[number] = callback
+        return number
 
 
 # ----------------------------------------------------------------------------- wire format
@@ -91,9 +99,8 @@ def encode(value, buffers, handles=None, depth=0):
     if isinstance(value, Handle):
         return {"t": "handle", "id": value.id}
     if isinstance(value, Callback):
-        if handles is not None:
-            handles[id(value)] = value
-        return {"t": "callback", "id": id(value), "methods": list(value.methods)}
+        number = handles.add(value) if isinstance(handles, CallbackRegistry) else 0
+        return {"t": "callback", "id": number, "methods": list(value.methods)}
     if handles is not None and not isinstance(handles, CallbackRegistry):
         handles[id(value)] = value
         return {"t": "handle", "id": id(value), "type": type(value).__name__}
@@ -225,7 +232,12 @@ HELPERS = {"keras_layers": keras_layers, "model_facts": model_facts, "model_outp
 
 class CallTimeout(BaseException):
     """Raised in a student call that runs too long (BaseException: `except Exception` in
-    student code cannot swallow it)."""
+    student code cannot swallow it). `clock` is "cpu" (it computed too long) or "wall" (it
+    waited too long)."""
+
+    def __init__(self, clock="cpu"):
+        super().__init__(clock)
+        self.clock = clock
 
 
 def write_back(original, updated):
@@ -260,13 +272,20 @@ class Agent:
         self.sock, self.namespace = sock, namespace
         self.handles = {}
         self.saved = {}
+        self.callbacks_made = 0
 
     def stub(self, node):
-        """A kernel-side stand-in for a worker Callback: calls go back to the worker."""
+        """A kernel-side stand-in for a worker Callback: calls go back to the worker. The
+        student's time limit stands still while the worker computes the answer."""
         def call(method, *args, **kwargs):
-            send(self.sock, {"op": "callback", "id": node["id"], "method": method, "args": args, "kwargs": kwargs},
-                 self.handles)
-            reply = receive(self.sock, self.resolve)
+            self.callbacks_made += 1
+            number = self.callbacks_made
+            with time_limit_paused():
+                send(self.sock, {"op": "callback", "cb": number, "id": node["id"], "method": method, "args": args,
+                                 "kwargs": kwargs}, self.handles)
+                reply = receive(self.sock, self.resolve)
+                while reply.get("cb") != number:  # a late answer to a callback abandoned earlier
+                    reply = receive(self.sock, self.resolve)
             if "error" in reply:
                 raise RuntimeError(reply["error"])
             for original, updated in zip(args, reply["args"]):
@@ -287,12 +306,19 @@ class Agent:
         return self.handles[node["id"]]
 
     def serve(self):
+        """Answer requests until "end". Each reply carries the id of its request ("re"), so the
+        worker can tell a late reply from the one it waits for; a late answer to a callback
+        (it carries "cb", never "op") is dropped here."""
         while True:
             request = receive(self.sock, self.resolve)
-            op = request.get("op")
+            if "cb" in request and "op" not in request:
+                continue
+            op, number = request.get("op"), request.get("id")
+            if not isinstance(number, int) or not isinstance(op, str) or not hasattr(self, f"op_{op}") and op != "end":
+                raise ProtocolError(f"a request without a known op and an id ({str(op)[:20]!r})")
             if op == "end":
                 self.restore(list(self.saved))
-                send(self.sock, {"ok": True})
+                send(self.sock, {"re": number, "ok": True})
                 return
             try:
                 reply = getattr(self, f"op_{op}")(request)
@@ -300,6 +326,7 @@ class Agent:
                 raise
             except Exception as error:  # a request that cannot be carried out (never a student error)
                 reply = {"failed": f"{type(error).__name__}: {error}"}
+            reply["re"] = number
             send(self.sock, reply, self.handles)
 
     def op_define(self, request):
@@ -335,9 +362,9 @@ class Agent:
             else HELPERS[request["function"]]
         args = request["args"]
         try:
-            result = call_quietly(target, args, request["seconds"])
-        except CallTimeout:
-            return {"timeout": True}
+            result = call_quietly(target, args, request["cpu_seconds"], request["wall_seconds"])
+        except CallTimeout as timeout:
+            return {"timeout": timeout.clock}
         except Exception as error:
             return {"raised": type(error).__name__, "message": str(error)[:2000],
                     "location": student_location(error), "mro": [c.__name__ for c in type(error).__mro__]}
@@ -347,32 +374,57 @@ class Agent:
 _MISSING = object()
 
 
-def call_quietly(function, args, seconds):
+def call_quietly(function, args, cpu_seconds, wall_seconds):
     """function(*args) with what it prints and warns swallowed (nbgrader zeroes a cell that
-    writes to stderr), numpy's floating-point errors ignored, and CallTimeout after `seconds`."""
+    writes to stderr), numpy's floating-point errors ignored, and CallTimeout after
+    `cpu_seconds` of this process's CPU time or `wall_seconds` of wall time."""
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), warnings.catch_warnings(), \
-            np.errstate(all="ignore"), time_limit(seconds):
+            np.errstate(all="ignore"), time_limit(cpu_seconds, wall_seconds):
         warnings.simplefilter("ignore")
         return function(*args)
 
 
+# CPU time of the whole process (every thread: TensorFlow computes in its own) and a wall-clock
+# backstop for code that waits instead of computing. A machine busy with other work slows the
+# wall clock, not the CPU time a computation needs.
+TIMERS = ((signal.ITIMER_PROF, signal.SIGPROF), (signal.ITIMER_REAL, signal.SIGALRM))
+
+
 @contextlib.contextmanager
-def time_limit(seconds):
-    """Raise CallTimeout after `seconds` (main thread only)."""
+def time_limit(cpu_seconds, wall_seconds):
+    """Raise CallTimeout after `cpu_seconds` of CPU time or `wall_seconds` of wall time
+    (main thread only; outside it, no limit)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(signum, frame):
-        raise CallTimeout()
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+        raise CallTimeout("cpu" if signum == signal.SIGPROF else "wall")
+    previous = [signal.signal(number, expire) for _, number in TIMERS]
+    for (timer, _), seconds in zip(TIMERS, (cpu_seconds, wall_seconds)):
+        signal.setitimer(timer, max(seconds, 1e-3))
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        for (timer, number), handler in zip(TIMERS, previous):
+            signal.setitimer(timer, 0)
+            signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def time_limit_paused():
+    """Stop the clocks of `time_limit` (while the worker answers a callback), then go on."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    left = [signal.setitimer(timer, 0)[0] for timer, _ in TIMERS]
+    try:
+        yield
+    finally:
+        for (timer, _), seconds in zip(TIMERS, left):
+            if seconds > 0:
+                signal.setitimer(timer, seconds)
 
 
 def serve(path, namespace):
@@ -411,9 +463,9 @@ def audit(event, args):
         ACTIVITY.append(f"{event} {str(args[1])[:160]}")
     elif event == "open" and isinstance(args[0], (str, bytes)) and len(READS) < 50:
         path = os.path.abspath(os.fsdecode(args[0]))
-        def within(folder):
-            return path == folder or path.startswith(folder + os.sep)
-        if any(map(within, HIDDEN)) and not any(map(within, KEPT)):
+        def depth(folders):  # the longest of `folders` that holds the path
+            return max((len(f) for f in folders if path == f or path.startswith(f + os.sep)), default=-1)
+        if depth(HIDDEN) > depth(KEPT):  # hidden, and not within a kept path mounted back under it
             READS.append(path[:160])
 
 

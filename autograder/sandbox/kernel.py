@@ -16,6 +16,7 @@ The kernel (an ordinary IPython kernel) runs:
 
 Outputs are collected with caps per cell and per notebook, so a flood costs nothing.
 """
+import contextlib
 import ctypes
 import json
 import os
@@ -27,7 +28,6 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -35,31 +35,24 @@ import psutil
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
+from ..status import Status
+
 SANDBOX_USER = 65534  # nobody / nogroup on Debian
 PYTHON = sorted({os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)})  # what a kernel runs on
 AGENT_FILE = Path(__file__).with_name("agent.py")
 AGENT_NAME = "<grading agent>"
-
-
-@dataclass
-class Limits:
-    """What one submission may use. Sizes in MiB and characters, times in seconds."""
-    wall_seconds: float = 900
-    cell_seconds: float = 300
-    memory_mb: int = 4096
-    cell_output_chars: int = 100_000
-    notebook_output_chars: int = 5_000_000
-    file_size_mb: int = 512
+START_SECONDS = 60  # CPU seconds to start a kernel or load the agent (a second or two when idle)
 
 
 class KernelLost(BaseException):
-    """The sandbox is gone: `status` is "timed out", "out of memory", "kernel died" or (the
-    grading protocol broken) "tampering detected".
+    """The sandbox is gone: `status` (a Status) says why: timed out, out of memory, kernel
+    died, tampering detected (the grading protocol broken), or grader error (the grader's own
+    trouble: a kernel that could not start, an agent that never connected).
     (BaseException: it must cross every `except Exception` of the checks.)"""
 
     def __init__(self, status, detail):
         super().__init__(f"{status}: {detail}")
-        self.status, self.detail = status, detail
+        self.status, self.detail = Status(status), detail
 
 
 def within(path, folder):
@@ -86,8 +79,10 @@ def sandbox_command(command, hide, keep):
     hide = sorted(set(hide) | {f for f in map(closed_ancestor, keep) if f})
     script, descriptor = [], 3
     for folder in hide:
-        if not os.path.isdir(folder) or any(within(folder, other) and folder != other for other in hide):
-            continue  # a folder inside another hidden one is hidden with it
+        outer = [other for other in hide if within(folder, other) and folder != other]
+        mounted_back = any(within(folder, k) and any(within(k, o) for o in outer) for k in keep)
+        if not os.path.isdir(folder) or outer and not mounted_back:
+            continue  # a folder inside another hidden one is hidden with it (unless a kept path brings it back)
         kept = [k for k in keep if within(k, folder) and k != folder and os.path.exists(k)]
         opened = []
         for path in kept[:7]:  # the shell can hold descriptors 3-9
@@ -136,6 +131,42 @@ def check_sandbox():
     return None
 
 
+class Stopwatch:
+    """The time the sandbox takes over one piece of work (a cell, one call of a graded
+    function): CPU seconds of every process of the sandbox, which a busy machine does not
+    inflate, and wall seconds, whose clock stops while the worker itself works (`paused`:
+    answering an oracle callback). `check` kills the sandbox, "timed out", past either limit."""
+
+    def __init__(self, kernel, cpu_seconds, wall_seconds):
+        self.kernel, self.cpu_limit, self.wall_limit = kernel, cpu_seconds, wall_seconds
+        self.cpu_start = kernel.cpu_seconds
+        self.wall_used, self.since = 0.0, time.monotonic()
+
+    @contextlib.contextmanager
+    def paused(self):
+        self.wall_used += time.monotonic() - self.since
+        try:
+            yield
+        finally:
+            self.since = time.monotonic()
+
+    def cpu(self):
+        return self.kernel.cpu_seconds - self.cpu_start
+
+    def wall(self):
+        return self.wall_used + time.monotonic() - self.since
+
+    def wall_left(self):
+        return max(self.wall_limit - self.wall(), 0.0)
+
+    def check(self, what):
+        if self.cpu() > self.cpu_limit:
+            self.kernel.kill(KernelLost(Status.TIMED_OUT, f"{what} computed for more than {self.cpu_limit:g} s "
+                                                          "(CPU time)"))
+        if self.wall() > self.wall_limit:
+            self.kernel.kill(KernelLost(Status.TIMED_OUT, f"{what} ran longer than {self.wall_limit:g} s"))
+
+
 class SandboxedKernel:
     """One kernel for one submission: `start`, then `execute` cells, then `shutdown` (always)."""
 
@@ -148,6 +179,7 @@ class SandboxedKernel:
         self.client = None
         self.lost = None  # KernelLost once the sandbox was killed
         self.peak_memory_mb = 0.0
+        self.cpu_seconds = 0.0  # CPU time of every process of the sandbox so far (kept by _watch)
         self.output_chars = 0
         self.truncated = False
         self._stop = threading.Event()
@@ -155,7 +187,8 @@ class SandboxedKernel:
     # ------------------------------------------------------------------ life cycle
 
     def start(self):
-        self.deadline = time.monotonic() + self.limits.wall_seconds
+        """Start the kernel. Nothing of the student's has run yet: a kernel that cannot start
+        is the grader's trouble (Status.GRADER_ERROR), never the submission's."""
         connection, info = write_connection_file(str(self.workdir / "kernel.json"), transport="ipc",
                                                  ip=str(self.workdir / "k"))
         command = [sys.executable, "-m", "ipykernel_launcher", "-f", connection, "--HistoryManager.enabled=False",
@@ -171,19 +204,30 @@ class SandboxedKernel:
             sandbox_command(command, self.hide, self.keep), cwd=self.workdir, env=environment,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, preexec_fn=limit_resources(self.limits.file_size_mb))
+        self.notebook_clock = Stopwatch(self, self.limits.notebook_seconds, self.limits.wall(self.limits.notebook_seconds))
         threading.Thread(target=self._watch, daemon=True).start()
         self.client = BlockingKernelClient()
         self.client.load_connection_info(info)
         self.client.start_channels()
-        started = time.monotonic()
-        while True:  # wait_for_ready, but giving up as soon as the process is gone
-            self.check_alive()
-            try:
-                self.client.wait_for_ready(timeout=2)
-                break
-            except RuntimeError:
-                if time.monotonic() - started > 60:
-                    self.kill(KernelLost("kernel died", "the kernel did not start within 60 s"))
+        clock = Stopwatch(self, START_SECONDS, self.limits.wall(START_SECONDS))
+        with self.grader_trouble("the kernel could not start"):
+            while True:  # wait_for_ready, but giving up as soon as the process is gone
+                self.check_alive()
+                try:
+                    self.client.wait_for_ready(timeout=2)
+                    return
+                except RuntimeError:
+                    clock.check("starting the kernel")
+
+    @contextlib.contextmanager
+    def grader_trouble(self, what):
+        """A sandbox lost in this block (before any student code ran) is the grader's trouble."""
+        try:
+            yield
+        except KernelLost as lost:
+            self.lost = KernelLost(Status.GRADER_ERROR, f"{what} ({lost.detail})")
+            self.kill(None)
+            raise self.lost from None
 
     def shutdown(self):
         """Stop the client and kill whatever is left of the sandbox (safe after a failed start)."""
@@ -214,9 +258,10 @@ class SandboxedKernel:
             raise self.lost
 
     def _watch(self):
-        """Memory and wall time of the whole sandbox, every 0.1 s, until shutdown. The process
-        tree is listed anew every second (a scan of /proc costs more than reading the memory
-        of the processes already known)."""
+        """Memory, CPU time and wall time of the whole sandbox, every 0.1 s, until shutdown.
+        The process tree is listed anew every second (a scan of /proc costs more than reading
+        the processes already known). CPU time counts the processes' reaped children too, and
+        never goes back when a process ends."""
         processes, polls = [], 0
         while not self._stop.wait(0.1):
             if self.process.poll() is not None:
@@ -224,18 +269,21 @@ class SandboxedKernel:
             if polls % 10 == 0:
                 processes = self._tree()
             polls += 1
-            rss = 0
+            rss, cpu = 0, 0.0
             for process in processes:
                 try:
-                    rss += process.memory_info().rss
+                    with process.oneshot():
+                        rss += process.memory_info().rss
+                        times = process.cpu_times()
+                    cpu += times.user + times.system + times.children_user + times.children_system
                 except psutil.Error:
                     pass
             self.peak_memory_mb = max(self.peak_memory_mb, rss / 2 ** 20)
+            self.cpu_seconds = max(self.cpu_seconds, cpu)
             try:
                 if rss > self.limits.memory_mb * 2 ** 20:
-                    self.kill(KernelLost("out of memory", f"the notebook used more than {self.limits.memory_mb} MiB"))
-                if time.monotonic() > self.deadline:
-                    self.kill(KernelLost("timed out", f"the notebook ran longer than {self.limits.wall_seconds:g} s"))
+                    self.kill(KernelLost(Status.OUT_OF_MEMORY, f"the notebook used more than {self.limits.memory_mb} MiB"))
+                self.notebook_clock.check("the notebook")
             except KernelLost:
                 return
 
@@ -244,29 +292,30 @@ class SandboxedKernel:
         if self.lost is not None:
             raise self.lost
         if self.process.poll() is not None:
-            self.lost = KernelLost("kernel died", "the kernel exited (os._exit, a crash, or a signal)")
+            self.lost = KernelLost(Status.KERNEL_DIED, "the kernel exited (os._exit, a crash, or a signal)")
             raise self.lost
 
     # ------------------------------------------------------------------- execution
 
-    def execute(self, code, timeout=None, collect=True):
+    def execute(self, code, seconds=None, collect=True):
         """Run `code` and wait until the kernel is idle again; returns its outputs (nbformat
         output nodes, capped). Raises KernelLost when the sandbox is gone or killed."""
         message_id = self.submit(code)
-        return self.wait(message_id, timeout, collect)
+        return self.wait(message_id, seconds, collect)
 
     def submit(self, code, user_expressions=None):
         self.check_alive()
         return self.client.execute(code, store_history=False, allow_stdin=False, user_expressions=user_expressions)
 
-    def wait(self, message_id, timeout=None, collect=True):
-        timeout = self.limits.cell_seconds if timeout is None else timeout
-        deadline = time.monotonic() + timeout
+    def wait(self, message_id, seconds=None, collect=True, what="a cell"):
+        """Outputs of the execution `message_id` once the kernel is idle; past `seconds` of CPU
+        time (default: the cell limit) or its wall-clock backstop, the sandbox is killed."""
+        seconds = self.limits.cell_seconds if seconds is None else seconds
+        clock = Stopwatch(self, seconds, self.limits.wall(seconds))
         outputs, chars, cut = [], 0, False
         while True:
             self.check_alive()
-            if time.monotonic() > deadline:
-                self.kill(KernelLost("timed out", f"a cell ran longer than {timeout:g} s"))
+            clock.check(what)
             try:
                 message = self.client.get_iopub_msg(timeout=0.1)
             except queue.Empty:
@@ -309,4 +358,5 @@ class SandboxedKernel:
                 "exec(compile(%r, %r, 'exec'), _m.__dict__); _s.modules['_grading_agent'] = _m\n"
                 "_m.install(get_ipython(), %r, %r); del _s, _t, _m\n") % (AGENT_NAME, source, AGENT_NAME,
                                                                            self.hide, self.keep)
-        self.execute(code, timeout=120, collect=False)
+        with self.grader_trouble("the grading agent could not be loaded"):
+            self.execute(code, START_SECONDS, collect=False)

@@ -8,24 +8,37 @@ expected values never leave this process.
 import contextlib
 import io
 import os
+import select
 import socket
 import time
 
 import numpy as np
 
-from ..grading import STUDENT_CALL_SECONDS, dependencies, raised_mismatch, run_checks, timeout_mismatch
+from ..grading import dependencies, raised_mismatch, run_checks, timeout_mismatch
+from ..status import Status
 from .agent import Callback, CallbackRegistry, ProtocolError, receive, send, write_back
-from .kernel import KernelLost
+from .kernel import KernelLost, Stopwatch
 
 SOCKET_NAME = "agent.sock"
 # Evaluated as a user expression of an empty cell: IPython's input transformers (which a
 # student can install) never see it.
 SERVE = "__import__('sys').modules['_grading_agent'].serve(%r, globals())"
+# The worker's own deadline for a request is the agent's, this much longer and then some: the
+# agent's time limit stops the student's code first, and it needs a little time to answer.
+MARGIN_FACTOR, MARGIN_SECONDS = 1.5, 10
+CONNECT_SECONDS = 10  # CPU seconds for the kernel to reach the agent (milliseconds when idle)
 
 
 class Tampering(BaseException):
-    """The kernel broke the agent protocol (BaseException: it must cross the checks'
-    `except Exception`); the sandbox is then killed."""
+    """Positive evidence that the kernel broke the agent protocol: bytes that are not the wire
+    format, a callback never offered, a reply to a request never sent (BaseException: it must
+    cross the checks' `except Exception`); the sandbox is then killed."""
+
+
+class GraderFault(Exception):
+    """The agent could not carry out a well-formed request: the grader's trouble, never counted
+    against the student (the check fails as a grader failure, and the submission's status is
+    Status.GRADER_ERROR, so it is graded again)."""
 
 
 def plain(value):
@@ -40,21 +53,28 @@ def plain(value):
 
 
 class GradingSession:
-    """The agent socket of one sandboxed kernel; grades one function at a time."""
+    """The agent socket of one sandboxed kernel; grades one function at a time.
+
+    Every request carries an id that its reply repeats ("re"); a reply to an earlier request
+    (late after a time limit) is dropped, and a reply to a request never sent is tampering.
+    The kernel's time for a request is kept here, whatever the kernel does to its own alarms:
+    CPU seconds of the sandbox, and a wall-clock backstop whose clock stops while this worker
+    answers an oracle callback."""
 
     def __init__(self, kernel):
         self.kernel = kernel
+        self.limits = kernel.limits
         self.path = str(kernel.workdir / SOCKET_NAME)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(self.path)
         os.chmod(self.path, 0o666)  # the kernel runs as another user; the folder is private to it
         self.listener.listen(1)
-        self.listener.settimeout(0.2)
         self.sock = None
-        self.agent_missing = False  # once it failed to connect, later functions do not wait for it
-        self.callbacks = CallbackRegistry()
+        self.sent = 0                      # id of the last request
+        self.callbacks = CallbackRegistry()  # offered while one function is graded, then forgotten
         self.tampering = []  # what the student's code changed or tried (changes the status)
         self.activity = []   # what else it did outside the notebook (recorded only)
+        self.faults = []     # the grader's own trouble (the status becomes Status.GRADER_ERROR)
 
     def close(self):
         self.listener.close()
@@ -62,12 +82,10 @@ class GradingSession:
     def grade(self, grader, graded_names, seed):
         """FunctionReport of `grader.function` as the kernel's namespace defines it now."""
         message_id = self.kernel.submit("", user_expressions={"grading": SERVE % self.path})
-        self.sock = None if self.agent_missing else self._accept()
-        self.agent_missing = self.sock is None
+        self.callbacks = CallbackRegistry()
+        self.sock = self._accept(message_id)
         try:
             if self.sock is None:
-                if "the grading agent was removed from the kernel" not in self.tampering:
-                    self.tampering.append("the grading agent was removed from the kernel")
                 student = None
             else:
                 oracle = {name: Callback(getattr(grader.oracle, name)) for name in dependencies(grader, graded_names)}
@@ -83,69 +101,122 @@ class GradingSession:
         except Tampering as error:
             self.tampering.append(f"broke the grading protocol while {grader.function} was graded ({error})")
             self.kernel.kill(None)
-            raise KernelLost("tampering detected", f"the kernel broke the grading protocol ({error})") from None
+            raise KernelLost(Status.TAMPERING, f"the kernel broke the grading protocol ({error})") from None
+        except GraderFault as error:  # outside any check (define, observe, end)
+            self.kernel.kill(None)
+            raise KernelLost(Status.GRADER_ERROR, f"the grading agent failed ({error})") from None
         finally:
             if self.sock is not None:
                 self.sock.close()
-        self.kernel.wait(message_id, timeout=30, collect=False)
+            self.callbacks = CallbackRegistry()
+        self.kernel.wait(message_id, CONNECT_SECONDS, collect=False, what="the grading agent")
         return report
 
-    def _accept(self):
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+    def _accept(self, message_id):
+        """The agent's connection. When the kernel answers the cell instead, the agent was
+        removed or replaced (the answer says how: positive evidence, recorded): None. A kernel
+        that neither connects nor answers in time is the grader's trouble."""
+        clock = Stopwatch(self.kernel, CONNECT_SECONDS, self.limits.wall(self.limits.call_seconds))
+        while True:
             self.kernel.check_alive()
-            try:
+            if clock.cpu() > clock.cpu_limit:
+                self.kernel.kill(KernelLost(Status.TIMED_OUT, f"the kernel computed for more than {clock.cpu_limit:g} s "
+                                                              "(CPU time) instead of reaching the grading agent"))
+            if clock.wall() > clock.wall_limit:  # it waited without computing: not the student's doing
+                self.kernel.kill(KernelLost(Status.GRADER_ERROR, "the grading agent did not connect within "
+                                                                 f"{clock.wall_limit:g} s"))
+            readable, _, _ = select.select([self.listener], [], [], 0.2)
+            if readable:
                 connection, _ = self.listener.accept()
-            except socket.timeout:
-                continue
-            connection.settimeout(None)
-            return connection
-        return None
+                return connection
+            reply = self._execute_reply(message_id)
+            if reply is not None:
+                outcome = (reply.get("content", {}).get("user_expressions") or {}).get("grading", {})
+                why = f"{outcome.get('ename', '')}: {outcome.get('evalue', '')}"[:200] \
+                    if outcome.get("status") == "error" else "it returned without serving"
+                evidence = f"the grading agent was removed or replaced in the kernel ({why})"
+                if evidence not in self.tampering:
+                    self.tampering.append(evidence)
+                return None
 
-    def request(self, message, seconds=STUDENT_CALL_SECONDS):
-        """Send one request; serve the kernel's callbacks until its reply comes. A kernel that
-        does not answer within `seconds` (plus a margin) ignored the agent's own time limit:
-        the sandbox is killed."""
+    def fault(self, what):
+        """A GraderFault, noted: the submission's status becomes Status.GRADER_ERROR."""
+        self.faults.append(what)
+        return GraderFault(what)
+
+    def _execute_reply(self, message_id):
+        """The kernel's reply to the execution `message_id`, if it came (others are dropped)."""
+        while True:
+            try:
+                reply = self.kernel.client.get_shell_msg(timeout=0)
+            except Exception:  # queue.Empty
+                return None
+            if reply.get("parent_header", {}).get("msg_id") == message_id:
+                return reply
+
+    def request(self, message, seconds=None):
+        """Send one request and return its reply, serving the kernel's callbacks meanwhile.
+        `seconds`: the CPU time the kernel may take (default: a student call's limit); past it,
+        or past its wall-clock backstop, the kernel ignored the agent's own time limit and the
+        sandbox is killed ("timed out")."""
+        seconds = self.limits.call_seconds if seconds is None else seconds
+        self.sent += 1
+        number = self.sent
         try:
-            send(self.sock, message, self.callbacks)
+            send(self.sock, {**message, "id": number}, self.callbacks)
         except OSError:
             self.kernel.check_alive()
-            raise Tampering("the kernel stopped reading the grading connection") from None
+            raise self.fault("the kernel stopped reading the grading connection") from None
+        clock = Stopwatch(self.kernel, seconds * MARGIN_FACTOR + MARGIN_SECONDS,
+                          self.limits.wall(seconds) * MARGIN_FACTOR + MARGIN_SECONDS)
         while True:
-            reply = self._receive(seconds + 10)
-            if reply.get("op") != "callback":
-                if "failed" in reply:
-                    raise Tampering(f"the agent could not carry out a request: {str(reply['failed'])[:200]}")
-                return reply
-            self._answer_callback(reply)
+            reply = self._receive(clock)
+            if reply.get("op") == "callback":
+                with clock.paused():
+                    self._answer_callback(reply)
+                continue
+            answered = reply.get("re")
+            if not isinstance(answered, int) or answered > number or answered < 1:
+                raise Tampering("a reply to a request that was never sent")
+            if answered < number:
+                continue  # a late reply to an earlier request: dropped
+            if "failed" in reply:
+                raise self.fault(f"the agent could not carry out a request: {str(reply['failed'])[:200]}")
+            return reply
 
-    def _receive(self, seconds):
-        self.sock.settimeout(seconds)
+    def _receive(self, clock):
+        """The next message from the kernel, waiting at most as long as `clock` allows."""
+        while not select.select([self.sock], [], [], 0.25)[0]:
+            self.kernel.check_alive()
+            clock.check("the student's code, which ignored its time limit,")
+        self.sock.settimeout(clock.wall_left() + MARGIN_SECONDS)  # a message begun must be finished
         try:
             return receive(self.sock)
         except socket.timeout:
-            self.kernel.kill(KernelLost("timed out", f"the student's code did not return within {seconds:g} s "
-                                                      "and ignored the time limit"))
+            self.kernel.kill(KernelLost(Status.TIMED_OUT, "the kernel began a message and never finished it"))
         except (EOFError, OSError):
             self.kernel.check_alive()
-            raise Tampering("the kernel closed the grading connection") from None
+            raise self.fault("the kernel closed the grading connection") from None
         except ProtocolError as error:
             raise Tampering(str(error)) from None
+        finally:
+            self.sock.settimeout(None)
 
     def _answer_callback(self, request):
         callback = self.callbacks.get(request.get("id"))
-        args, kwargs = request.get("args", ()), request.get("kwargs", {})
-        if callback is None or not isinstance(args, tuple) or not isinstance(kwargs, dict):
-            raise Tampering("a callback the worker never offered")
+        args, kwargs, number = request.get("args", ()), request.get("kwargs", {}), request.get("cb")
+        if callback is None or not isinstance(args, tuple) or not isinstance(kwargs, dict) \
+                or not isinstance(number, int):
+            raise Tampering("a callback the worker never offered, or not while this function is graded")
         if callback.methods and request.get("method") not in callback.methods:
             raise Tampering("a method the worker never offered")  # checked before any attribute is looked up
         function = getattr(callback.function, request["method"]) if callback.methods else callback.function
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 result = plain(function(*args, **kwargs))
-            send(self.sock, {"result": result, "args": args}, self.callbacks)
+            send(self.sock, {"cb": number, "result": result, "args": args}, self.callbacks)
         except Exception as error:
-            send(self.sock, {"error": f"{type(error).__name__}: {error}"})
+            send(self.sock, {"cb": number, "error": f"{type(error).__name__}: {error}"})
 
 
 class RemoteStudentCode:
@@ -175,10 +246,12 @@ class RemoteStudentCode:
             self.session.request({"op": "undefine", "names": list(values)})
 
     def _call(self, target, function, label, args, in_place):
+        limits = self.session.limits
         reply = self.session.request({"op": "call", "target": target, "function": function, "args": args,
-                                      "in_place": in_place, "seconds": STUDENT_CALL_SECONDS})
+                                      "in_place": in_place, "cpu_seconds": limits.call_seconds,
+                                      "wall_seconds": limits.wall(limits.call_seconds)})
         if reply.get("timeout"):
-            raise timeout_mismatch(label)
+            raise timeout_mismatch(label, reply["timeout"], limits)
         if "raised" in reply:
             mro = reply.get("mro") if isinstance(reply.get("mro"), list) else [str(reply["raised"])]
             raise raised_mismatch(label, [str(name) for name in mro], str(reply.get("message", "")),
