@@ -25,11 +25,13 @@ def make_course(root, assignment, demo_students=True):
 
 
 def run_batch(root, assignment, *args, timeout=900):
-    """`python -m autograder.batch assignment --root root *args`; returns its output (it must
-    exit 0). NBGRADER_DB_URL is unset: the gradebook is the course's own unless --db-url says."""
+    """`python -m autograder.batch assignment --root root *args` (`assignment`: a name or a list
+    of names); returns its output (it must exit 0). NBGRADER_DB_URL is unset: the gradebook is
+    the course's own unless --db-url says."""
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     env.pop("NBGRADER_DB_URL", None)
-    done = subprocess.run([sys.executable, "-m", "autograder.batch", assignment, "--root", str(root), "--no-progress",
+    assignments = [assignment] if isinstance(assignment, str) else list(assignment)
+    done = subprocess.run([sys.executable, "-m", "autograder.batch", *assignments, "--root", str(root), "--no-progress",
                            *args], cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=timeout)
     assert done.returncode == 0, done.stdout[-5000:]

@@ -1,20 +1,36 @@
 """Reference oracle for assignment 2 (dinosaur_island): a character-level RNN language model.
 
-It builds on the helpers students receive (source/dinosaur_island/dino_utils.py), loaded
-from the course's source folder so oracle and students share one implementation of them.
+It builds on the helpers students receive (source/dinosaur_island/dino_utils.py), so oracle and
+students share one implementation of them. An installed package carries that file as the module
+autograder.oracle.dino_utils (the build hook autograder/_build.py puts it in the wheel); an
+editable install, which has no such module, loads it from the repository's source folder.
 Vocabulary: '\\n' is index 0, 'a'..'z' are 1..26.
 """
 import importlib.util
+import sys
 
 import numpy as np
 
 from ..course import REPOSITORY
 
+HELPERS = f"{__package__}.dino_utils"
+
 
 def _load_helpers():
+    """The students' helper module: the installed copy, else the repository's file."""
+    try:
+        return importlib.import_module(HELPERS)
+    except ModuleNotFoundError as error:
+        if error.name != HELPERS:
+            raise
     path = REPOSITORY / "source" / "dinosaur_island" / "dino_utils.py"
-    spec = importlib.util.spec_from_file_location("dinosaur_island_dino_utils", path)
+    if not path.is_file():
+        raise ModuleNotFoundError(f"{HELPERS} is not installed and there is no {path}: install the package "
+                                  "from a wheel built from the repository, or editable from the repository",
+                                  name=HELPERS)
+    spec = importlib.util.spec_from_file_location(HELPERS, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[HELPERS] = module  # the same module name either way
     spec.loader.exec_module(module)
     return module
 
