@@ -1,8 +1,12 @@
 """nbgrader configuration of the course (this directory is the course directory)."""
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
+                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteKernelspec,
+                                    SaveAutoGrades)
+
+from autograder.batch.preprocessor import RestoredCells, SandboxedGrading
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
@@ -23,7 +27,17 @@ c.CourseDirectory.assignments = [
     {"name": "jazz_lstm"},
 ]
 
-# Time limit per cell when notebooks are executed (validation and autograding).
+# `nbgrader autograde` (and formgrader's Autograde button) grade through the course's sandbox,
+# out of the student's kernel, exactly as `python -m autograder.batch` does: SandboxedGrading
+# takes the place of nbgrader's Execute. Without root there is no sandbox: it then says so and
+# executes in the student's kernel, as stock nbgrader does (not tamper-proof). Locked and test
+# cells are restored as the batch restores them (RestoredCells, in place of OverwriteCells).
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoredCells,
+                                      CheckCellMetadata]
+c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+# Time limit per cell when notebooks are executed in the student's kernel (validation, and
+# autograding without a sandbox); the sandbox's limits are SandboxedGrading's (CPU time).
 c.Execute.timeout = 300
 # A student who deletes a test cell on a resubmission gets it back (and its points at stake).
 c.OverwriteCells.add_missing_cells = True

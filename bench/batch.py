@@ -8,13 +8,16 @@ with nbclient, measured in one run on one machine.
 The N submissions cycle through the reference solution and the demo's buggy students
 (autograder.demo.BUGGY_STUDENTS), each under its own student id. Every timing covers the
 whole command:
-  (a) nbgrader autograde ASSIGNMENT --force, on a fresh gradebook;
+  (a) stock nbgrader autograde ASSIGNMENT --force (nbgrader's own pipeline, hidden tests in
+      the student's kernel), on a fresh gradebook;
   (b) python -m autograder.batch ASSIGNMENT --force --no-feedback --no-progress --seed 1, on a
       fresh gradebook;
   (c) each submitted notebook executed bare by nbclient, as `nbgrader autograde` executes it
       (its test cells hold the hidden tests again, NBGRADER_EXECUTION=autograde shortens
       training), one after another, summed: the grading work itself, without nbgrader's or the
-      batch command's machinery.
+      batch command's machinery;
+  (d) nbgrader autograde ASSIGNMENT --force as this course configures it (sandboxed, the
+      checks outside the kernel, one submission after another).
 A fresh gradebook: gradebook.db, autograded/ and grading_records/ deleted, then (untimed)
 `nbgrader generate_assignment`, the step nbgrader needs before it autogrades anything.
 (a) runs with AUTOGRADER_SEED=1, the seed (b) gets, so both must give the same grades: the
@@ -67,6 +70,14 @@ def write_students(root, assignment, n):
     return sorted((root / "submitted").glob(f"*/{assignment}"))
 
 
+# Appended to the course's nbgrader_config.py for (a): nbgrader's own default pipeline.
+STOCK_PIPELINE = """
+from nbgrader.converters import Autograde as _Stock
+c.Autograde.sanitize_preprocessors = _Stock.class_traits()["sanitize_preprocessors"].default()
+c.Autograde.autograde_preprocessors = _Stock.class_traits()["autograde_preprocessors"].default()
+"""
+
+
 def fresh_gradebook(root, assignment):
     (root / "gradebook.db").unlink(missing_ok=True)
     for folder in ("autograded", "grading_records", "grades", "feedback"):
@@ -74,14 +85,14 @@ def fresh_gradebook(root, assignment):
     generate_release(root, assignment)  # the assignment's cells in the gradebook, as nbgrader requires
 
 
-def differences(expected, got):
+def differences(expected, got, label="batch"):
     """Lines saying where two {student: {function: points}} tables disagree."""
     lines = []
     for student in sorted(set(expected) | set(got)):
         for function in sorted(set(expected.get(student, {})) | set(got.get(student, {}))):
             a, b = expected.get(student, {}).get(function), got.get(student, {}).get(function)
             if a is None or b is None or abs(a - b) > 1e-6:
-                lines.append(f"  {student} {function}: nbgrader {a}, batch {b}")
+                lines.append(f"  {student} {function}: stock nbgrader {a}, {label} {b}")
     return lines
 
 
@@ -103,7 +114,16 @@ def main():
         generate_release(root, assignment)
         submissions = write_students(root, assignment, n)
 
-        def stock():
+        config = (root / "nbgrader_config.py").read_text()
+
+        def stock():  # nbgrader's own pipeline, hidden tests in the student's kernel: the baseline
+            (root / "nbgrader_config.py").write_text(config + STOCK_PIPELINE)
+            try:
+                nbgrader(root, "autograde", assignment, "--force")
+            finally:
+                (root / "nbgrader_config.py").write_text(config)
+
+        def course_autograde():  # nbgrader autograde as the course configures it (sandboxed)
             nbgrader(root, "autograde", assignment, "--force")
 
         def batch():
@@ -127,7 +147,7 @@ def main():
                                resources={"metadata": {"path": str(folder)}}).execute()
             del os.environ["NBGRADER_EXECUTION"]
 
-        times = {"a": [], "b": [], "c": []}
+        times = {"a": [], "b": [], "c": [], "d": []}
         problems = []
         for _ in range(args.repeat):
             fresh_gradebook(root, assignment)
@@ -137,15 +157,19 @@ def main():
             times["b"].append(timed(batch))
             problems += differences(expected, grade_table(root, assignment)[0])
             times["c"].append(timed(bare))
-    a, b, c = (statistics.median(times[k]) for k in "abc")
+            fresh_gradebook(root, assignment)
+            times["d"].append(timed(course_autograde))
+            problems += differences(expected, grade_table(root, assignment)[0], "sandboxed nbgrader")
+    a, b, c, d = (statistics.median(times[k]) for k in "abcd")
     print(f"{assignment}: N = {n} submissions, {workers} Dask workers, median of {args.repeat} run(s); "
           f"1-min load average {load:.2f} before, {os.getloadavg()[0]:.2f} after")
     print(f"{'':<34} {'total (s)':>10} {'per submission (s)':>19}")
-    for label, seconds in [("(a) nbgrader autograde", a), ("(b) python -m autograder.batch", b),
-                           ("(c) bare nbclient execution", c)]:
+    for label, seconds in [("(a) nbgrader autograde, stock", a), ("(b) python -m autograder.batch", b),
+                           ("(c) bare nbclient execution", c), ("(d) nbgrader autograde, sandboxed", d)]:
         print(f"{label:<34} {seconds:>10.2f} {seconds / n:>19.2f}")
     print(f"speed-up a / b: {a / b:.2f}x (target >= 1.7x on 2 cores)")
     print(f"batch overhead (b * workers - c) / c: {100 * (b * workers - c) / c:.1f} % (target < 20 %)")
+    print(f"sandboxed nbgrader autograde against stock d / a: {d / a:.2f}x")
     print("grades: batch == nbgrader on every submission" if not problems
           else "grades differ between nbgrader and batch:\n" + "\n".join(problems))
 

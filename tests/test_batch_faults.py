@@ -197,24 +197,66 @@ def catalogued(key):
     return next(e.source for e in entries(ASSIGNMENT) if f"{e.function}__{e.slug}" == key)
 
 
-@pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
-    """The class above, graded once by the batch command (two local workers)."""
+def build_class(root, students):
+    """A course directory at `root` whose submissions are those of `students` in CLASS, the
+    assignment generated (the gradebook knows it: it gets a due date)."""
     from nbgrader.api import Gradebook
-    root = make_course(tmp_path_factory.mktemp("batch-course"), ASSIGNMENT, demo_students=False)
-    generate_release(root, ASSIGNMENT)  # the gradebook knows the assignment: it gets a due date
+    make_course(root, ASSIGNMENT, demo_students=False)
+    generate_release(root, ASSIGNMENT)
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "sequence-models-rnn") as gradebook:
         gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
-    for student, (make, _, _) in CLASS.items():
-        make(root, student)
+    for student in students:
+        CLASS[student][0](root, student)
         notebook = root / "submitted" / student / ASSIGNMENT / NOTEBOOK
         if notebook.exists() and notebook.read_text().startswith("{\n"):
             notebook.write_text(with_paths(notebook.read_text(), root))
-    (root / "submitted" / "late" / ASSIGNMENT / "timestamp.txt").write_text(
-        (DUE + timedelta(hours=5)).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+    if "late" in students:
+        (root / "submitted" / "late" / ASSIGNMENT / "timestamp.txt").write_text(
+            (DUE + timedelta(hours=5)).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """The class above, graded once by the batch command (two local workers)."""
+    root = build_class(tmp_path_factory.mktemp("batch-course"), CLASS)
     started = time.monotonic()
     output = batch(root)
     return root, output, time.monotonic() - started
+
+
+# What stock nbgrader autograde (and formgrader's button) must grade as the batch does: the
+# honest students and every attack. (A notebook nbgrader cannot read fails in nbgrader itself,
+# before any grading; the hangs only cost time here: the batch proves them.)
+STOCK_CLASS = ["reference", "forgot_bias", "late", "writes_to_stderr", "exits_the_kernel", "patches_allclose",
+               "disarms_asserts", "reads_hidden_tests", "background_process", "edits_test_cell",
+               "deletes_test_cells", "borrows_a_later_oracle", "submits_a_link", "forges_the_protocol",
+               "removes_the_agent"]
+
+
+def test_stock_nbgrader_autograde_grades_through_the_sandbox_as_the_batch_does(graded_class, tmp_path):
+    """`nbgrader autograde` itself, configured by the course's nbgrader_config.py: every attack
+    fails there as in the batch, with the same status, record and points on the same seed."""
+    from autograder.course import nbgrader
+    batch_root, _, _ = graded_class
+    root = build_class(tmp_path / "course", STOCK_CLASS)
+    os.environ["AUTOGRADER_SEED"] = "7"
+    try:
+        output = nbgrader(root, "autograde", ASSIGNMENT, "--force", "--SandboxedGrading.cell_seconds=15",
+                          "--SandboxedGrading.call_seconds=5", "--SandboxedGrading.wall_factor=2",
+                          "--SandboxedGrading.memory_mb=1500")
+    finally:
+        del os.environ["AUTOGRADER_SEED"]
+    table, _ = grade_table(root, ASSIGNMENT)
+    batch_table, _ = grade_table(batch_root, ASSIGNMENT)
+    for student in STOCK_CLASS:
+        assert record(root, student)["graded_by"] == "nbgrader autograde (sandboxed)"
+        assert record(root, student)["status"] == CLASS[student][1], record(root, student)["detail"]
+        assert table[student] == batch_table[student], student
+        assert [x.replace(str(root), "<course>") for x in record(root, student)["integrity"]] == \
+            [x.replace(str(batch_root), "<course>") for x in record(batch_root, student)["integrity"]], student
+        assert f"{student}/{ASSIGNMENT}: {CLASS[student][1]}" in output
+    assert "tried to open" in " ".join(record(root, "reads_hidden_tests")["integrity"])
 
 
 def in_process_points(root, student):

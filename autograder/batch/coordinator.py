@@ -47,6 +47,22 @@ def fingerprint(files):
     return digest.hexdigest()
 
 
+def record_path(root, assignment, student):
+    return Path(root) / RECORDS / assignment / f"{student}.json"
+
+
+def write_record(root, assignment, result, digest):
+    """grading_records/<assignment>/<student>.json (everything but the notebook, and the
+    submission's fingerprint), written whole or not at all."""
+    record = {k: v for k, v in result.items() if k != "notebook"}
+    record["fingerprint"] = digest
+    path = record_path(root, assignment, result["student"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(record, indent=1, default=str))
+    os.replace(temporary, path)
+
+
 def grade_task(task, release):
     """What a Dask worker runs: the release travels once per worker (scattered), not per task."""
     task.release = release
@@ -131,9 +147,6 @@ class Batch:
                 pass
         nbgrader(self.root, "generate_assignment", assignment, "--force")
 
-    def record_path(self, assignment, student):
-        return self.root / RECORDS / assignment / f"{student}.json"
-
     def pending(self, assignment, students, force):
         """[(student, files, fingerprint)] to grade: every submission but those unchanged since
         a final verdict (a grader error is graded again)."""
@@ -144,7 +157,7 @@ class Batch:
                 continue
             files = folder_files(folder)
             digest = fingerprint(files)
-            record = self.record_path(assignment, student)
+            record = record_path(self.root, assignment, student)
             if not force and record.exists():
                 try:
                     previous = json.loads(record.read_text())
@@ -213,7 +226,7 @@ class Batch:
             try:
                 self.store(assignment, failure, files, digest, release)
             except Exception:  # not even a zero row could be written: the record says so
-                self.write_record(assignment, {**failure, "detail": failure["detail"] + "\nand storing a blank "
+                write_record(self.root, assignment, {**failure, "detail": failure["detail"] + "\nand storing a blank "
                                                "result failed: " + traceback.format_exc()[-1500:]}, digest)
 
     def store(self, assignment, result, files, digest, release):
@@ -244,17 +257,7 @@ class Batch:
                                   "notebook": Path(name).stem}}
         SaveAutoGrades(config=self.config).preprocess(notebook, resources)
         AssignLatePenalties(config=self.config).preprocess(notebook, resources)
-        self.write_record(assignment, result, digest)
-
-    def write_record(self, assignment, result, digest):
-        """grading_records/<assignment>/<student>.json, written whole or not at all."""
-        record = {k: v for k, v in result.items() if k != "notebook"}
-        record["fingerprint"] = digest
-        path = self.record_path(assignment, result["student"])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(record, indent=1, default=str))
-        os.replace(temporary, path)  # last: a record means everything before it is stored
+        write_record(self.root, assignment, result, digest)
 
     def notebook_of(self, result, release_notebook):
         """The executed notebook, or (grader error, lost worker) the released one with every test at zero."""
@@ -273,8 +276,8 @@ class Batch:
         rows = []
         with Gradebook(self.db_url, self.course_id) as gradebook:
             for submission in sorted(gradebook.assignment_submissions(assignment), key=lambda s: s.student_id):
-                record_path = self.record_path(assignment, submission.student_id)
-                record = json.loads(record_path.read_text()) if record_path.exists() else {}
+                path = record_path(self.root, assignment, submission.student_id)
+                record = json.loads(path.read_text()) if path.exists() else {}
                 scores = {g.name: g.score for n in submission.notebooks for g in n.grades}
                 row = {"student": submission.student_id, "status": record.get("status", "not graded by this command")}
                 for g in graders:
