@@ -103,13 +103,34 @@ def test_the_agent_puts_back_the_notebook_globals_it_replaced():
     from autograder.sandbox.agent import Agent
     namespace = {"rnn_cell_forward": "the student's", "x": 1}
     worker, kernel = socket.socketpair()
+    worker.settimeout(10)
     with worker, kernel:
         served = threading.Thread(target=Agent(kernel, namespace).serve)
         served.start()
-        send(worker, {"op": "define", "values": {"rnn_cell_forward": 2, "n_values": 5}, "function": "x"})
-        assert receive(worker) == {"callable": False}
+        send(worker, {"op": "define", "values": {"rnn_cell_forward": 2, "n_values": 5}, "function": "x", "id": 1})
+        assert receive(worker) == {"callable": False, "re": 1}
         assert namespace["rnn_cell_forward"] == 2 and namespace["n_values"] == 5
-        send(worker, {"op": "end"})
-        assert receive(worker) == {"ok": True}
+        send(worker, {"op": "end", "id": 2})
+        assert receive(worker) == {"ok": True, "re": 2}
         served.join(5)
     assert namespace == {"rnn_cell_forward": "the student's", "x": 1}
+
+
+def test_the_agent_refuses_a_request_without_an_id():
+    import threading
+
+    from autograder.sandbox.agent import Agent
+    worker, kernel = socket.socketpair()
+    failures = []
+
+    def serve():
+        try:
+            Agent(kernel, {}).serve()
+        except ProtocolError as error:
+            failures.append(error)
+    with worker, kernel:
+        served = threading.Thread(target=serve)
+        served.start()
+        send(worker, {"op": "observe"})
+        served.join(10)
+    assert failures and not served.is_alive()

@@ -181,3 +181,61 @@ def test_a_kernel_that_ignores_its_time_limit_is_stopped_by_the_worker(session):
         grading.request({"op": "observe"}, seconds=0.2)
     assert lost.value.status is Status.TIMED_OUT
     assert time.monotonic() - started < 30
+
+
+class FakeClient:
+    """The shell channel of a kernel that answers nothing, or `reply` once."""
+
+    def __init__(self, reply=None):
+        self.reply = reply
+
+    def get_shell_msg(self, timeout=0):
+        import queue
+        if self.reply is None:
+            raise queue.Empty()
+        reply, self.reply = self.reply, None
+        return reply
+
+
+def listening_session(tmp_path, limits, reply=None):
+    kernel = FakeKernel(tmp_path, limits)
+    kernel.client = FakeClient(reply)
+    return GradingSession(kernel)
+
+
+def test_an_agent_slow_to_connect_is_waited_for(tmp_path):
+    grading = listening_session(tmp_path, Limits(call_seconds=1, wall_factor=5))
+
+    def connect_late():
+        time.sleep(1.5)  # longer than the student's CPU limit for a call: waiting is not computing
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.connect(grading.path)
+        return client
+    result = {}
+    thread = threading.Thread(target=lambda: result.setdefault("client", connect_late()))
+    thread.start()
+    connection = grading._accept("message")
+    thread.join()
+    assert connection is not None and grading.tampering == []
+    connection.close()
+    result["client"].close()
+    grading.close()
+
+
+def test_an_agent_that_never_connects_is_the_graders_trouble_not_tampering(tmp_path):
+    grading = listening_session(tmp_path, Limits(call_seconds=0.2, wall_factor=2))
+    with pytest.raises(KernelLost) as lost:
+        grading._accept("message")
+    assert lost.value.status is Status.GRADER_ERROR and grading.tampering == []
+    grading.close()
+
+
+def test_a_removed_agent_is_positive_evidence_from_the_kernels_own_answer(tmp_path):
+    reply = {"parent_header": {"msg_id": "message"},
+             "content": {"user_expressions": {"grading": {"status": "error", "ename": "KeyError",
+                                                          "evalue": "'_grading_agent'"}}}}
+    grading = listening_session(tmp_path, Limits(), reply)
+    assert grading._accept("message") is None
+    assert grading.tampering == ["the grading agent was removed or replaced in the kernel "
+                                 "(KeyError: '_grading_agent')"]
+    grading.close()

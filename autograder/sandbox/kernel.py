@@ -9,8 +9,10 @@ The kernel (an ordinary IPython kernel) runs:
   oracle, source notebook, record or gradebook is reachable, even one created later;
 - as the unprivileged user `nobody`, with no capabilities, in its own scratch directory,
   which holds the master copies of the released files and the student's notebook;
-- under a wall-time limit, a per-cell time limit and a memory limit (the resident memory
-  of every process of the sandbox, polled), each enforced by killing the whole sandbox;
+- under time limits per notebook and per cell that count the CPU time of every process of
+  the sandbox (a busy machine does not inflate them), each with a wall-clock backstop, and a
+  memory limit (the resident memory of every process of the sandbox, polled), each enforced
+  by killing the whole sandbox (`Stopwatch`, `autograder.limits`);
 - talking to the worker over Unix sockets in the scratch directory only (ZeroMQ's ipc
   transport for the Jupyter channels, one more socket for the grading agent).
 
