@@ -84,29 +84,31 @@ while True:
 """
 COMPUTE_IGNORING_INTERRUPTS = HANG_IGNORING_INTERRUPTS.replace("time.sleep(0.5)", "sum(range(10 ** 6))")
 
+
+def endless_rnn_forward(root, student, loop):
+    """A submission whose rnn_forward runs `loop` under grading (its visible test passed)."""
+    return submit(root, student, answers=replace_answer("rnn_forward", (
+        "def rnn_forward(x, a0, parameters):\n    if globals().get('HANG'):\n"
+        + "\n".join("        " + line for line in loop.splitlines()) + "\n"
+        + solutions(ASSIGNMENT)["rnn_forward"].split(":", 1)[1])), edit=insert_after("rnn_forward_public", "HANG = True"))
+
+
 CLASS = {
     "reference": (lambda root, s: submit(root, s), "graded", FULL),
     "untouched": (lambda root, s: submit(root, s, answers={}), "graded", ZERO),
-    # a cell that never ends and swallows interrupts, after the first graded function
+    # a cell that never ends and swallows interrupts, after the first graded function: sleeping
+    # (stopped by the wall-clock backstop) or computing (stopped by the CPU-time limit)
     "hangs_in_a_cell": (lambda root, s: submit(root, s, edit=insert_after("test_rnn_cell_forward",
                                                                           HANG_IGNORING_INTERRUPTS)),
                         "timed out", first_functions(1)),
-    # a graded function that never returns, even when interrupted
-    # a graded function that never returns under grading (after its visible test passed),
-    # even when the agent's time limit interrupts it
-    "hangs_in_a_function": (lambda root, s: submit(root, s, answers=replace_answer("rnn_forward", (
-        "def rnn_forward(x, a0, parameters):\n    if globals().get('HANG'):\n" + "\n".join(
-            "        " + line for line in HANG_IGNORING_INTERRUPTS.splitlines()) + "\n"
-        + solutions(ASSIGNMENT)["rnn_forward"].split(":", 1)[1])), edit=insert_after("rnn_forward_public", "HANG = True")),
-                            "timed out", first_functions(1)),
-    # the same, computing instead of sleeping: stopped by the CPU-time limits, not the wall clock
     "computes_in_a_cell": (lambda root, s: submit(root, s, edit=insert_after("test_rnn_cell_forward",
                                                                              COMPUTE_IGNORING_INTERRUPTS)),
                            "timed out", first_functions(1)),
-    "computes_in_a_function": (lambda root, s: submit(root, s, answers=replace_answer("rnn_forward", (
-        "def rnn_forward(x, a0, parameters):\n    if globals().get('HANG'):\n" + "\n".join(
-            "        " + line for line in COMPUTE_IGNORING_INTERRUPTS.splitlines()) + "\n"
-        + solutions(ASSIGNMENT)["rnn_forward"].split(":", 1)[1])), edit=insert_after("rnn_forward_public", "HANG = True")),
+    # a graded function that never returns under grading (after its visible test passed),
+    # even when the agent's time limit interrupts it: the worker's own deadline stops it
+    "hangs_in_a_function": (lambda root, s: endless_rnn_forward(root, s, HANG_IGNORING_INTERRUPTS),
+                            "timed out", first_functions(1)),
+    "computes_in_a_function": (lambda root, s: endless_rnn_forward(root, s, COMPUTE_IGNORING_INTERRUPTS),
                                "timed out", first_functions(1)),
     "allocates_too_much": (lambda root, s: submit(root, s, edit=insert_after(
         "test_rnn_forward", "big = np.ones(3 * 2 ** 30 // 8)\n")), "out of memory", first_functions(2)),

@@ -239,3 +239,27 @@ def test_a_removed_agent_is_positive_evidence_from_the_kernels_own_answer(tmp_pa
     assert grading.tampering == ["the grading agent was removed or replaced in the kernel "
                                  "(KeyError: '_grading_agent')"]
     grading.close()
+
+
+def test_a_kernel_lost_before_any_student_code_ran_is_the_graders_trouble(tmp_path):
+    """Starting the kernel and loading the agent run no student code: a kernel that dies or
+    hangs there (a slow machine, a broken environment) is retried, never the student's zero."""
+    from autograder.sandbox.kernel import SandboxedKernel
+    kernel = SandboxedKernel(tmp_path, Limits())
+    with pytest.raises(KernelLost) as lost:
+        with kernel.grader_trouble("the kernel could not start"):
+            raise KernelLost(Status.TIMED_OUT, "starting the kernel ran longer than 300 s")
+    assert lost.value.status is Status.GRADER_ERROR and "could not start" in lost.value.detail
+    assert kernel.lost is lost.value
+
+
+def test_the_stopwatch_stops_its_wall_clock_while_paused(tmp_path):
+    from autograder.sandbox.kernel import Stopwatch
+    clock = Stopwatch(FakeKernel(tmp_path, Limits()), cpu_seconds=10, wall_seconds=0.5)
+    with clock.paused():
+        time.sleep(0.8)  # the worker answering a callback: not the student's time
+    clock.check("the call")
+    time.sleep(0.6)
+    with pytest.raises(KernelLost) as lost:
+        clock.check("the call")
+    assert lost.value.status is Status.TIMED_OUT and "ran longer than 0.5 s" in lost.value.detail
