@@ -11,14 +11,13 @@ import os
 import time
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.course import REPOSITORY, generate_release, grade_table, nbgrader_meta, solutions, write_submission
 from autograder.graders import ASSIGNMENT_GRADERS
-from batch_support import make_course, run_batch
+from batch_support import BIN, make_course, run_batch
 from test_grading import BORROWS_LATER_ORACLE
 
 pytestmark = pytest.mark.xdist_group("batch")
@@ -123,6 +122,10 @@ CLASS = {
             "    print('debug', file=sys.stderr); os.write(2, b'raw noise'); warnings.warn('careful')"))),
         edit=insert_after("setup", "import sys\nprint('noise', file=sys.stderr)\n")), "graded", FULL),
     "late": (lambda root, s: submit(root, s), "graded", FULL),
+    # text no UTF-8 file can hold, in a cell's output and in a graded function's exception
+    "prints_a_lone_surrogate": (lambda root, s: submit(root, s, answers=replace_answer(
+        "rnn_cell_forward", "def rnn_cell_forward(xt, a_prev, parameters):\n    raise ValueError('\\ud800')\n"),
+        edit=insert_after("setup", "print('\\ud800')\n")), "graded", {**FULL, "rnn_cell_forward": 0.0}),
     "malformed_json": (lambda root, s: (submit(root, s) / NOTEBOOK).write_text('{"cells": [{"cell_type": "co'),
                        "malformed notebook", ZERO),
     "renamed_notebook": (lambda root, s: (submit(root, s) / NOTEBOOK).rename(root / "submitted" / s / ASSIGNMENT
@@ -250,11 +253,10 @@ def test_stock_nbgrader_autograde_grades_through_the_sandbox_as_the_batch_does(g
     finally:
         del os.environ["AUTOGRADER_SEED"]
     table, _ = grade_table(root, ASSIGNMENT)
-    batch_table, _ = grade_table(batch_root, ASSIGNMENT)
     for student in STOCK_CLASS:
         assert record(root, student)["graded_by"] == "nbgrader autograde (sandboxed)"
         assert record(root, student)["status"] == CLASS[student][1], record(root, student)["detail"]
-        assert table[student] == batch_table[student], student
+        assert table[student] == (CLASS[student][2] or in_process_points(root, student)), student
         assert [x.replace(str(root), "<course>") for x in record(root, student)["integrity"]] == \
             [x.replace(str(batch_root), "<course>") for x in record(batch_root, student)["integrity"]], student
         assert f"{student}/{ASSIGNMENT}: {CLASS[student][1]}" in output
@@ -387,3 +389,26 @@ def test_stock_nbgrader_export_reads_what_the_batch_wrote(graded_class):
     assert set(rows) == set(CLASS)
     assert float(rows["deletes_test_cells"]["score"]) == sum(FULL.values())
     assert float(rows["untouched"]["score"]) == 0
+
+
+def test_formgraders_autograde_button_grades_through_the_sandbox(tmp_path, monkeypatch):
+    """Formgrader's Autograde button calls NbGraderAPI.autograde, in formgrader's own process,
+    with the course's configuration: it grades as the batch does (same status, record, points)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from autograder.course import load_config
+    students = ["reference", "patches_allclose", "forges_the_protocol"]
+    root = build_class(tmp_path / "course", students)
+    monkeypatch.setenv("AUTOGRADER_SEED", "7")
+    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")  # nbgrader runs alembic
+    monkeypatch.chdir(root)
+    config = load_config(root)
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    for student in students:
+        outcome = api.autograde(ASSIGNMENT, student)
+        assert outcome["success"], outcome.get("error")
+        assert record(root, student)["graded_by"] == "nbgrader autograde (sandboxed)"
+        assert record(root, student)["status"] == CLASS[student][1]
+    table, _ = grade_table(root, ASSIGNMENT)
+    assert {s: table[s] for s in students} == {s: CLASS[s][2] for s in students}

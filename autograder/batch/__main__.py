@@ -19,6 +19,24 @@ from ..limits import DEFAULT, Limits
 from .coordinator import Batch
 
 
+def feedback(root, assignment, students=None):
+    """nbgrader generate_feedback for the assignment; if it fails, one student at a time, so one
+    submission whose feedback cannot be made costs only its own (each failure is printed)."""
+    options = [option for student in students or () for option in ("--student", student)]
+    try:
+        nbgrader(root, "generate_feedback", assignment, "--force", *options)
+        return
+    except RuntimeError:
+        pass
+    for folder in sorted((root / "autograded").glob(f"*/{assignment}")):
+        if students and folder.parent.name not in students:
+            continue
+        try:
+            nbgrader(root, "generate_feedback", assignment, "--force", "--student", folder.parent.name)
+        except RuntimeError as error:
+            print(f"no feedback for {folder.parent.name}: {str(error).splitlines()[0][:300]}", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.batch", description=__doc__.splitlines()[0])
     parser.add_argument("assignments", nargs="+", choices=sorted(ASSIGNMENTS), metavar="ASSIGNMENT")
@@ -53,7 +71,7 @@ def main(argv=None):
         for assignment in args.assignments:
             retried = batch.grade(assignment, students=args.student, force=args.force)
             if not args.no_feedback:
-                nbgrader(root, "generate_feedback", assignment, "--force")
+                feedback(root, assignment, args.student)
             rows = batch.table(assignment)
             csv = batch.export(assignment, rows)
             print(batch.summary(assignment, rows, retried))

@@ -168,7 +168,19 @@ def grade_submission(task):
         result["detail"] = "; ".join(result["integrity"])[:500]
     result["notebook"] = nbformat.writes(notebook)
     result["seconds"] = round(time.monotonic() - started, 2)
-    return result
+    return storable(result)
+
+
+def storable(value):
+    """`value` (strings in dicts and lists) with every lone surrogate, which the student's code
+    can print but no UTF-8 file can hold, replaced by U+FFFD."""
+    if type(value) is str:  # (a Status stays a Status)
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(storable(v) for v in value)
+    return value
 
 
 def graded_function(cell, graders):

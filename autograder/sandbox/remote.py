@@ -10,7 +10,6 @@ import io
 import os
 import select
 import socket
-import time
 
 import numpy as np
 
