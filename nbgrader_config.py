@@ -21,11 +21,8 @@ c.CourseDirectory.db_url = os.environ.get("NBGRADER_DB_URL", "sqlite:///" + os.p
 # ("output" is what the jazz notebook writes when it runs: never part of a release.)
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "make_figures.py", "output"]
 
-c.CourseDirectory.assignments = [
-    {"name": "rnn_step_by_step"},
-    {"name": "dinosaur_island"},
-    {"name": "jazz_lstm"},
-]
+# The assignments are the course's registry (autograder.course.ASSIGNMENTS); nbgrader learns
+# each one from `nbgrader generate_assignment` (`make release`), which writes it to the gradebook.
 
 # `nbgrader autograde` (and formgrader's Autograde button) grade through the course's sandbox,
 # out of the student's kernel, exactly as `python -m autograder.batch` does: SandboxedGrading
