@@ -161,12 +161,14 @@ class Stopwatch:
     def wall_left(self):
         return max(self.wall_limit - self.wall(), 0.0)
 
-    def check(self, what):
+    def check(self, what, waited=Status.TIMED_OUT):
+        """`waited`: the status when only the wall clock ran out (the kernel computed nothing
+        meanwhile: Status.GRADER_ERROR where only the grader can be waiting)."""
         if self.cpu() > self.cpu_limit:
             self.kernel.kill(KernelLost(Status.TIMED_OUT, f"{what} computed for more than {self.cpu_limit:g} s "
                                                           "(CPU time)"))
         if self.wall() > self.wall_limit:
-            self.kernel.kill(KernelLost(Status.TIMED_OUT, f"{what} ran longer than {self.wall_limit:g} s"))
+            self.kernel.kill(KernelLost(waited, f"{what} ran longer than {self.wall_limit:g} s"))
 
 
 class SandboxedKernel:

@@ -118,12 +118,7 @@ class GradingSession:
         clock = Stopwatch(self.kernel, CONNECT_SECONDS, self.limits.wall(self.limits.call_seconds))
         while True:
             self.kernel.check_alive()
-            if clock.cpu() > clock.cpu_limit:
-                self.kernel.kill(KernelLost(Status.TIMED_OUT, f"the kernel computed for more than {clock.cpu_limit:g} s "
-                                                              "(CPU time) instead of reaching the grading agent"))
-            if clock.wall() > clock.wall_limit:  # it waited without computing: not the student's doing
-                self.kernel.kill(KernelLost(Status.GRADER_ERROR, "the grading agent did not connect within "
-                                                                 f"{clock.wall_limit:g} s"))
+            clock.check("the kernel, instead of connecting to the grading agent,", waited=Status.GRADER_ERROR)
             readable, _, _ = select.select([self.listener], [], [], 0.2)
             if readable:
                 connection, _ = self.listener.accept()
