@@ -179,14 +179,19 @@ class Batch:
         retried = set()
         if not todo:
             return 0
+        # the release travels once per worker; scattered again for a retry, since the worker that
+        # was lost may have taken the only copies with it
         shared = self.client.scatter(release, broadcast=True)
         futures = as_completed()
         attempts = {}
 
         def submit(student, files, digest):
+            nonlocal shared
             attempts[student] = attempts.get(student, 0) + 1
             task = Task(student, assignment, ASSIGNMENTS[assignment], files, None, self.limits, self.seed,
                         protected=(str(self.root),))
+            if attempts[student] > 1:
+                shared = self.client.scatter(release, broadcast=True)
             future = self.client.submit(grade_task, task, shared, pure=False,
                                         key=f"grade-{assignment}-{student}-{attempts[student]}")
             future.submission = (student, files, digest)
