@@ -122,10 +122,10 @@ CLASS = {
             "    print('debug', file=sys.stderr); os.write(2, b'raw noise'); warnings.warn('careful')"))),
         edit=insert_after("setup", "import sys\nprint('noise', file=sys.stderr)\n")), "graded", FULL),
     "late": (lambda root, s: submit(root, s), "graded", FULL),
-    # text no UTF-8 file can hold, in a cell's output and in a graded function's exception
+    # text no UTF-8 file can hold, in a graded function's exception message
     "prints_a_lone_surrogate": (lambda root, s: submit(root, s, answers=replace_answer(
-        "rnn_cell_forward", "def rnn_cell_forward(xt, a_prev, parameters):\n    raise ValueError('\\ud800')\n"),
-        edit=insert_after("setup", "print('\\ud800')\n")), "graded", {**FULL, "rnn_cell_forward": 0.0}),
+        "rnn_cell_forward", "def rnn_cell_forward(xt, a_prev, parameters):\n    raise ValueError('\\ud800')\n")),
+        "graded", {**FULL, "rnn_cell_forward": 0.0}),
     "malformed_json": (lambda root, s: (submit(root, s) / NOTEBOOK).write_text('{"cells": [{"cell_type": "co'),
                        "malformed notebook", ZERO),
     "renamed_notebook": (lambda root, s: (submit(root, s) / NOTEBOOK).rename(root / "submitted" / s / ASSIGNMENT
