@@ -1,14 +1,22 @@
 """nbgrader configuration of the course (this directory is the course directory)."""
 import os
+import warnings
+
+from sqlalchemy.exc import SAWarning
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
                                     DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteKernelspec,
                                     SaveAutoGrades)
 
+from autograder.batch.extra_credit import SaveExtraCredit
 from autograder.batch.preprocessor import RestoredCells, SandboxedGrading
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+# nbgrader's own gradebook code triggers SQLAlchemy autoflush notes on every autograde: they
+# say nothing about the submission, so they are silenced (for nbgrader's modules only).
+warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -31,8 +39,10 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # cells are restored as the batch restores them (RestoredCells, in place of OverwriteCells).
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoredCells,
                                       CheckCellMetadata]
+# Bonus functions are extra credit (their test cells are worth 0): SaveExtraCredit stores
+# their points as the grades' extra credit, so every assignment is out of its core points.
 c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+                                       SaveAutoGrades, SaveExtraCredit, AssignLatePenalties, CheckCellMetadata]
 # Time limit per cell when notebooks are executed in the student's kernel (validation, and
 # autograding without a sandbox); the sandbox's limits are SandboxedGrading's (CPU time).
 c.Execute.timeout = 300

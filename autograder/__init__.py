@@ -3,7 +3,7 @@
 Hidden test cells call `grade("assignment.function", globals())`; nothing else in a notebook
 imports this package, and it is never copied into release/.
 """
-from .grading import run, silenced_native_stderr
+from .grading import CellValue, run, silenced_native_stderr
 
 
 def report(name, namespace, seed=None):
@@ -14,12 +14,14 @@ def report(name, namespace, seed=None):
 
 
 def grade(name, namespace):
-    """Print the report of `name` and return its points (nbgrader's partial credit).
+    """Print the report of `name` as feedback shows it (hints, no expected values) and return
+    the cell's value: its points, which nbgrader reads as partial credit (a bonus function's
+    are extra credit, see `FunctionReport.cell_value`).
 
     Native libraries (TensorFlow) log to file descriptor 2 directly, and nbgrader zeroes a
     cell with any stderr output: while grading, descriptor 2 points to /dev/null."""
     with silenced_native_stderr():
         result = report(name, namespace)
-    print(result.render())
-    return result.points
+    print(result.render(details=False))
+    return CellValue(result.cell_value())
 

@@ -11,15 +11,20 @@ ATOL = 1e-9
 
 
 class Mismatch(Exception):
-    """A check failed. `message` says what and where; `hint` says what to look at."""
+    """A check failed. `message` says what and where (never an expected value: students read
+    it in their feedback); `evidence` holds the values that came back and were expected (for
+    the instructor's record only); `hint` says what to look at."""
 
-    def __init__(self, message, hint=None):
+    def __init__(self, message, hint=None, evidence=None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.evidence = evidence
 
-    def render(self):
-        return self.message + (f"\nHint: {self.hint}" if self.hint else "")
+    def render(self, details=True):
+        """The message and hint; with `details`, the evidence too."""
+        text = self.message + (f" {self.evidence}" if details and self.evidence else "")
+        return text + (f"\nHint: {self.hint}" if self.hint else "")
 
 
 def describe(value):
@@ -92,7 +97,7 @@ def expect_close(name, actual, expected, rtol=RTOL, atol=ATOL):
     if wrong.any():
         index, size = largest_difference(actual, expected)
         raise Mismatch(f"{name} differs from the expected value at {int(wrong.sum())} of {wrong.size} "
-                       f"entries; the largest difference is {size:.3g} at index {index} "
+                       f"entries.", evidence=f"The largest difference is {size:.3g} at index {index} "
                        f"(got {actual[index]:.6g}, expected {expected[index]:.6g}).")
 
 
@@ -117,7 +122,7 @@ def compare(name, actual, expected, labels=None):
         for i, (a, e) in enumerate(zip(actual, expected)):
             compare(f"{name}[{i}]" + (f" ({labels[i]})" if labels else ""), a, e)
     elif actual != expected:
-        raise Mismatch(f"{name} is {actual!r:.80}; expected {expected!r:.80}.")
+        raise Mismatch(f"{name} is {actual!r:.80}, not the expected value.", evidence=f"Expected {expected!r:.80}.")
 
 
 def expect_same_shapes(name, actual, expected, labels=None):

@@ -19,7 +19,8 @@ from .sandbox.agent import CallTimeout, call_quietly, student_location
 
 @dataclass
 class Partial:
-    """A check that passed in part: `fraction` of its points, with the problems found."""
+    """A check that passed in part: `fraction` of its points, with the problems found
+    (Mismatch objects, or text)."""
     fraction: float
     problems: list
 
@@ -59,11 +60,18 @@ class CheckResult:
     grader_failed: bool = False  # the grader's trouble, not the student's: grade again
 
 
+# The value of a bonus function's test cell carries its points under this type: nbgrader reads
+# 0 from text/plain (the cell is worth 0 points, so the core stays out of 100) and
+# autograder.batch.extra_credit stores these points as the grade's extra credit.
+EXTRA_CREDIT_TYPE = "application/vnd.autograder.extra-credit+json"
+
+
 @dataclass
 class FunctionReport:
     name: str
     seed: int
     results: list
+    bonus: bool = False  # extra credit: its points come on top of the assignment's maximum
 
     @property
     def points(self):
@@ -79,17 +87,39 @@ class FunctionReport:
         return [r.title for r in self.results if r.grader_failed]
 
     def render(self, details=True):
-        """The report; without `details`, failures show their hints only (what a student reads
-        in feedback: no value that came back or was expected)."""
-        lines = [f"{self.name}: {self.points:g} / {self.max_points:g} points (grading seed {self.seed})"]
+        """The report. Without `details` (what a student reads in feedback on every path) a
+        problem says what is wrong and gives its hint, but no value that came back or was
+        expected, and a line repeated by several problems of one check is shown once."""
+        unit = "extra-credit points" if self.bonus else "points"
+        lines = [f"{self.name}: {self.points:g} / {self.max_points:g} {unit} (grading seed {self.seed})"]
         for r in self.results:
             mark = "ok  " if r.points == r.max_points else "FAIL"
             lines.append(f"  {mark} [{r.points:g}/{r.max_points:g}] {r.title}")
+            shown = []
             for problem in r.problems:
-                shown = problem.splitlines() if details else \
-                    [line for line in problem.splitlines() if line.startswith("Hint:")] or ["(see your instructor)"]
-                lines.extend("         " + line for line in shown)
+                text = problem.render(details) if isinstance(problem, Mismatch) else problem
+                shown += [line for line in text.splitlines() if details or line not in shown]
+            lines.extend("         " + line for line in shown)
         return "\n".join(lines)
+
+    def cell_value(self):
+        """The data of the test cell's value, where nbgrader reads its partial credit."""
+        if self.bonus:
+            return {"text/plain": "0", EXTRA_CREDIT_TYPE: {"points": self.points}}
+        return {"text/plain": f"{self.points:g}"}
+
+
+class CellValue:
+    """What `grade()` returns for IPython to display as the test cell's value."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.data
+
+    def __repr__(self):
+        return self.data["text/plain"]
 
 
 class StudentCode:
@@ -154,15 +184,49 @@ def timeout_mismatch(name, clock, call_limits=None):
     waited ("wall") too long."""
     call_limits = call_limits or limits.DEFAULT
     seconds = call_limits.call_seconds
-    if clock == "wall":
+    if clock == "wall":  # (`clock` comes from the kernel: it picks a message, it is never shown)
         return Mismatch(f"{name} did not return within {call_limits.wall(seconds):g} s, most of it spent waiting "
                         "(sleeping, reading input, or waiting for a lock).", "Remove anything that waits or asks for input.")
     return Mismatch(f"{name} did not finish within {seconds:g} s of computing time.", "Look for a loop that never ends.")
 
 
 def raised_mismatch(name, mro, message, location):
-    """The Mismatch of a student call that raised: which exception, where, and a hint."""
-    return Mismatch(f"{name} raised {mro[0]}: {message}{location}", exception_hint(mro, message))
+    """The Mismatch of a student call that raised: which exception, where, and a hint. The
+    exception's class name, its message and the line that raised are the student's text (in a
+    sandbox, the kernel's say): quoted, so no line of them can pass for one of the grader's."""
+    kind = str(mro[0]) if mro else "an exception"
+    text = f"{name} raised {kind if kind.isidentifier() else repr(inline_quote(kind))}"
+    if str(message).strip():
+        text += ":\n" + quote(message)
+    if str(location).strip():
+        text += "\n" + quote(str(location).strip(), 400)
+    return Mismatch(text, exception_hint(mro, message))
+
+
+QUOTE_CHARS, QUOTE_LINES = 1000, 12
+
+
+def quote(text, limit=QUOTE_CHARS, lines=QUOTE_LINES):
+    """Text the student controls (an exception message, a repr, printed output) as it may
+    appear in a report: ANSI escapes and control characters removed (every character that
+    str.splitlines breaks at, but the newline, among them), at most `limit` characters and
+    `lines` lines, and each line prefixed with "  | ", so that none can read as the grader's."""
+    import re
+    text = re.sub(r"\x1b(\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(\x07|\x1b\\)?|.?)", "", str(text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    text = re.sub("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]", "", text)
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")  # a lone surrogate
+    shown = text[:limit].split("\n")
+    if len(text) > limit or len(shown) > lines:
+        shown = shown[:lines] + ["[... cut by the grader]"]
+    return "\n".join("  | " + line for line in shown)
+
+
+def inline_quote(text, limit=80):
+    """Student-controlled text inside one line of the grader's (a class name): cleaned as by
+    `quote`, on one line, at most `limit` characters."""
+    cleaned = quote(str(text).replace("\n", " ").replace("\r", " "), limit, lines=1)
+    return cleaned[len("  | "):].replace("\n  | [... cut by the grader]", "[...]")
 
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -241,7 +305,7 @@ def run_checks(grader, student, seed):
         else:
             result.points, result.problems, result.grader_failed = run_check(check, grader, student, seed, max_points)
         results.append(result)
-    return FunctionReport(grader.name, seed, results)
+    return FunctionReport(grader.name, seed, results, grader.bonus)
 
 
 def run_check(check, grader, student, seed, max_points):
@@ -249,7 +313,7 @@ def run_check(check, grader, student, seed, max_points):
     try:
         outcome = check.run(student, derived_rng(seed, grader.name, check.title))
     except Mismatch as mismatch:
-        return 0.0, [mismatch.render()], False
+        return 0.0, [mismatch], False
     except Exception as error:  # a grader bug must not look like the student's mistake
         return 0.0, [f"The grader failed on this check ({type(error).__name__}: {error}). "
                      "This is not your mistake: please tell your instructor."], True

@@ -18,8 +18,9 @@ def test_close_arrays_pass_and_far_ones_report_the_worst_entry():
     actual[1, 2] += 0.5
     actual[0, 1] += 0.1
     error = failure(expect_close, "a_next", actual, expected)
-    assert "2 of 6 entries" in error.message and "0.5 at index (1, 2)" in error.message
-    assert "got 5.5, expected 5" in error.message
+    assert "2 of 6 entries" in error.message and "0.5 at index (1, 2)" in error.evidence
+    assert "got 5.5, expected 5" in error.evidence and "5.5" not in error.message
+    assert "got 5.5, expected 5" in error.render() and "expected 5" not in error.render(details=False)
 
 
 def test_shape_messages_give_both_shapes_and_a_hint():

@@ -1,16 +1,20 @@
 """Course-level checks, generic over assignments: a new assignment is covered by adding it to
 autograder.course.ASSIGNMENTS, its graders and its catalogue."""
+import csv
 import filecmp
 import re
 import shutil
+import subprocess
+import sys
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.course import ASSIGNMENTS, REPOSITORY, nbgrader_meta, release_notebook, source_notebook
+from autograder.course import ASSIGNMENTS, REPOSITORY, nbgrader, nbgrader_meta, release_notebook, source_notebook
 from autograder.demo import BUGGY_STUDENTS
 from autograder.graders import ASSIGNMENT_GRADERS
+from autograder.grading import EXTRA_CREDIT_TYPE
 
 pytestmark = pytest.mark.xdist_group("course")
 EACH = pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
@@ -92,14 +96,21 @@ def test_cell_metadata_is_valid_and_points_add_up(assignment):
     metas = [nbgrader_meta(c) for c in nb.cells if nbgrader_meta(c)]
     ids = [m["grade_id"] for m in metas]
     assert len(ids) == len(set(ids)), "grade ids must be unique"
-    tests = {m["grade_id"]: m["points"] for m in metas if m.get("grade")}
-    assert tests == {f"test_{f}": p for f, p in points(assignment).items()}
+    graders = ASSIGNMENT_GRADERS[assignment]
+    tests = {m["grade_id"]: m["points"] for m in metas if m.get("grade") and m["grade_id"].startswith("test_")}
+    # a bonus function's test cell is worth 0: its points are extra credit (SaveExtraCredit)
+    assert tests == {f"test_{g.function}": 0 if g.bonus else g.points for g in graders}
+    visible = {m["grade_id"]: m["points"] for m in metas if m["grade_id"].endswith("_public")}
+    # the visible checks are 0-point grade cells, so that nbgrader validate reports their failures
+    assert visible == {f"{g.function}_public": 0 for g in graders}
+    assert all(m.get("grade") for m in metas if m["grade_id"].endswith("_public"))
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
-        if meta.get("grade"):
+        if meta.get("grade") and meta["grade_id"].startswith("test_"):
             assert meta["locked"] and re.search(rf'grade\("{assignment}\.{meta["grade_id"][5:]}", globals\(\)\)',
                                                 cell.source), meta["grade_id"]
-    graders = ASSIGNMENT_GRADERS[assignment]
+        elif meta.get("grade"):
+            assert meta["locked"] and f"check_{meta['grade_id'][:-len('_public')]}(" in cell.source
     core = sum(g.points for g in graders if not g.bonus)
     bonus = sum(g.points for g in graders if g.bonus)
     intro = nb.cells[0].source
@@ -127,7 +138,54 @@ def test_source_notebook_runs_top_to_bottom_without_errors_or_stderr(assignment,
             assert output.output_type != "error", f"{cell.source[:80]}\n{output.get('evalue')}"
             assert not (output.output_type == "stream" and output.name == "stderr"), \
                 f"stderr in cell {cell.source[:80]!r}: {output.text[:200]}"
-    graded = {nbgrader_meta(c)["grade_id"][5:]: c for c in nb.cells if nbgrader_meta(c).get("grade")}
-    for function, full in points(assignment).items():
-        results = [o for o in graded[function].outputs if o.output_type == "execute_result"]
-        assert float(results[0]["data"]["text/plain"]) == full, function
+    graded = {nbgrader_meta(c)["grade_id"][5:]: c for c in nb.cells
+              if nbgrader_meta(c).get("grade_id", "").startswith("test_")}
+    for g in ASSIGNMENT_GRADERS[assignment]:
+        value = next(o for o in graded[g.function].outputs if o.output_type == "execute_result")["data"]
+        if g.bonus:
+            assert value["text/plain"] == "0" and value[EXTRA_CREDIT_TYPE]["points"] == g.points, g.function
+        else:
+            assert float(value["text/plain"]) == g.points, g.function
+
+
+@EACH
+def test_export_is_out_of_the_core_points_with_the_bonus_as_extra_credit(graded_course, assignment, tmp_path):
+    root, _ = graded_course
+    graders = ASSIGNMENT_GRADERS[assignment]
+    core = sum(g.points for g in graders if not g.bonus)
+    bonus = sum(g.points for g in graders if g.bonus)
+    out = tmp_path / "grades.csv"
+    nbgrader(root, "export", "--to", str(out))
+    rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(out.open())}
+    reference, untouched = rows[(assignment, "reference")], rows[(assignment, "untouched")]
+    assert float(reference["max_score"]) == core == float(untouched["max_score"])
+    assert float(reference["score"]) == core + bonus and float(untouched["score"]) == 0
+
+
+def validate(folder):
+    """`nbgrader validate` as a student runs it: in their own folder, without the course's config."""
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "validate", *[p.name for p in folder.glob("*.ipynb")]],
+                          cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+    return done.stdout
+
+
+@EACH
+def test_validate_fails_on_the_blank_release_with_the_visible_checks_message(graded_course, assignment, tmp_path):
+    root, _ = graded_course
+    folder = shutil.copytree(root / "release" / assignment, tmp_path / assignment)
+    output = validate(folder)
+    assert "VALIDATION FAILED" in output and "passes all the tests" not in output
+    assert "public_tests.check_" in output and "NotImplementedError" in output
+
+
+@EACH
+def test_validate_passes_the_reference_and_fails_one_wrong_function(graded_course, assignment, tmp_path):
+    root, _ = graded_course
+    reference = shutil.copytree(root / "submitted" / "reference" / assignment, tmp_path / "reference")
+    assert "Success! Your notebook passes all the tests." in validate(reference)
+    student, mistakes = next(iter(BUGGY_STUDENTS[assignment].items()))
+    wrong = shutil.copytree(root / "submitted" / student / assignment, tmp_path / student)
+    output = validate(wrong)
+    function = mistakes[0].split("__")[0]
+    assert "VALIDATION FAILED" in output and f"check_{function}({function})" in output
+    assert f"check_{function} failed" in output or "AssertionError" in output

@@ -20,10 +20,31 @@ def student(source):
 
 
 def test_reference_scores_full_marks_and_grade_returns_the_points(capsys):
-    points = autograder.grade(NAME, reference_namespace("rnn_step_by_step"))
+    value = autograder.grade(NAME, reference_namespace("rnn_step_by_step"))
     out = capsys.readouterr()
-    assert points == 10 and out.err == ""
+    assert repr(value) == "10" and out.err == ""
     assert f"{NAME}: 10 / 10 points" in out.out
+
+
+def test_a_bonus_is_worth_zero_to_nbgrader_and_carries_its_points_as_extra_credit(capsys):
+    bonus = next(g for g in ASSIGNMENT_GRADERS["rnn_step_by_step"] if g.bonus)
+    value = autograder.grade(bonus.name, reference_namespace("rnn_step_by_step"))
+    data = value._repr_mimebundle_()
+    assert data["text/plain"] == "0" and data[grading.EXTRA_CREDIT_TYPE] == {"points": bonus.points}
+    assert f"{bonus.name}: {bonus.points:g} / {bonus.points:g} extra-credit points" in capsys.readouterr().out
+
+
+def test_grade_prints_what_is_wrong_and_the_hint_but_no_expected_value(capsys):
+    namespace = student("def rnn_cell_forward(xt, a_prev, parameters):\n"
+                        "    a, y, cache = _reference(xt, a_prev, parameters)\n"
+                        "    return a * 1.5, y, cache\n")
+    namespace["_reference"] = oracle.rnn_cell_forward
+    assert float(repr(autograder.grade(NAME, namespace))) < 10
+    printed = capsys.readouterr().out
+    assert "a_next differs from the expected value" in printed and "expected " not in printed.replace(
+        "the expected value", "")
+    full = autograder.report(NAME, namespace, seed=1).render()
+    assert "(got " in full and ", expected " in full  # the instructor's record keeps the values
 
 
 def test_missing_function_scores_zero_with_a_message():
@@ -49,7 +70,7 @@ def test_student_output_warnings_and_stderr_never_reach_stderr(capsys):
         "    np.log(-np.ones(1))\n"
         "    return reference(xt, a_prev, parameters)\n".replace("reference", "_reference"))
     namespace["_reference"] = oracle.rnn_cell_forward
-    assert autograder.grade(NAME, namespace) == 10
+    assert repr(autograder.grade(NAME, namespace)) == "10"
     out = capsys.readouterr()
     assert out.err == "" and "debug" not in out.out
 

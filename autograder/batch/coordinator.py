@@ -237,6 +237,8 @@ class Batch:
     def store(self, assignment, result, files, digest, release):
         from nbgrader.api import Gradebook
         from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+
+        from .extra_credit import SaveExtraCredit
         from nbgrader.utils import parse_utc
         student, name = result["student"], ASSIGNMENTS[assignment]
         notebook = self.notebook_of(result, release[name])
@@ -261,6 +263,7 @@ class Batch:
         resources = {"nbgrader": {"db_url": self.db_url, "assignment": assignment, "student": student,
                                   "notebook": Path(name).stem}}
         SaveAutoGrades(config=self.config).preprocess(notebook, resources)
+        SaveExtraCredit(config=self.config).preprocess(notebook, resources)
         AssignLatePenalties(config=self.config).preprocess(notebook, resources)
         write_record(self.root, assignment, result, digest)
 
@@ -289,7 +292,7 @@ class Batch:
                     row[g.function] = scores.get(f"test_{g.function}") or 0.0
                 penalty = submission.late_submission_penalty or 0.0
                 row["total"] = round(sum(row[g.function] for g in graders) - penalty, 2)
-                row["max"] = sum(g.points for g in graders)
+                row["max"] = sum(g.points for g in graders if not g.bonus)  # a bonus is extra credit
                 row["seconds_late"] = round(submission.total_seconds_late or 0.0)
                 row["late_penalty"] = penalty
                 row["detail"] = record.get("detail", "")

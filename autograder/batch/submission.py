@@ -131,7 +131,7 @@ def ungraded_notebook(master, graders, reason):
     notebook = restore_cells(master, master)[0]
     for cell in notebook.cells:
         if graded_function(cell, graders):
-            cell.outputs = graded_outputs(f"Not graded: {reason}.", 0.0)
+            cell.outputs = graded_outputs(f"Not graded: {reason}.")
     return notebook
 
 
@@ -191,10 +191,11 @@ def graded_function(cell, graders):
     return next((g.function for g in graders if meta.get("grade_id") == f"test_{g.function}"), None)
 
 
-def graded_outputs(text, points):
-    """A test cell's outputs: the report, and the points as its value (nbgrader's partial credit)."""
+def graded_outputs(text, value=None):
+    """A test cell's outputs: the report, and its value (`FunctionReport.cell_value`: the points,
+    nbgrader's partial credit; none when not graded)."""
     return [nbformat.v4.new_output("stream", name="stdout", text=text + "\n"),
-            nbformat.v4.new_output("execute_result", data={"text/plain": f"{points:g}"}, execution_count=None)]
+            nbformat.v4.new_output("execute_result", data=value or {"text/plain": "0"}, execution_count=None)]
 
 
 def hidden_folders(protected):
@@ -234,7 +235,7 @@ def run_notebook(task, notebook, graders, seed, result):
                                           for title in report.grader_failures)
                     result["points"][function] = report.points
                     result["reports"][function] = report.render()
-                    cell.outputs = graded_outputs(report.render(details=False), report.points)
+                    cell.outputs = graded_outputs(report.render(details=False), report.cell_value())
                 else:
                     cell.outputs = kernel.execute(cell.source)
                 pending.pop(0)
@@ -243,7 +244,7 @@ def run_notebook(task, notebook, graders, seed, result):
             for cell in pending:
                 function = graded_function(cell, graders)
                 if function:
-                    cell.outputs = graded_outputs(f"Not graded: {lost.detail}.", 0.0)
+                    cell.outputs = graded_outputs(f"Not graded: {lost.detail}.")
                     result["reports"][function] = f"not graded: {lost.detail}"
         finally:
             if session is not None:

@@ -53,7 +53,7 @@ class Spec:
 
 def at(sizes, mismatch):
     """Prefix a mismatch with the problem it happened on."""
-    return Mismatch(f"On a problem with {describe_sizes(sizes)}: {mismatch.message}", mismatch.hint)
+    return Mismatch(f"On a problem with {describe_sizes(sizes)}: {mismatch.message}", mismatch.hint, mismatch.evidence)
 
 
 def known_mistake(assignment, function, args, actual, mutated=None):
@@ -208,7 +208,7 @@ def backward_grader(assignment, oracle, spec):
                                              f"forward pass is {relative_error(got, numeric[key]):.2g} "
                                              "(a correct gradient is below 1e-7).")
                     wrong[key] = explain(mismatch, assignment, spec.function, sizes, problem.args, actual,
-                                         lambda: scale_hint(got, expected[key])).render()
+                                         lambda: scale_hint(got, expected[key]))
         if wrong:
             return Partial(1 - len(wrong) / len(keys), list(wrong.values()))
         return None
