@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test release lock clean
+.PHONY: install demo test release lock student-env clean
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ test: $(STAMP)
 ## release: regenerate release/ from source/ with nbgrader
 release: $(STAMP)
 	$(BIN)/python -m autograder.course
+
+## student-env: (re)write each assignment's requirements.txt (from requirements.lock) and README.md
+## in source/<assignment>/; `make release` then ships them to the students
+student-env: $(STAMP)
+	$(BIN)/python -m autograder.studentenv
 
 ## lock: re-pin every package after changing pyproject.toml
 lock:

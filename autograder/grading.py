@@ -194,10 +194,12 @@ def raised_mismatch(name, mro, message, location):
     """The Mismatch of a student call that raised: which exception, where, and a hint. The
     exception's class name, its message and the line that raised are the student's text (in a
     sandbox, the kernel's say): quoted, so no line of them can pass for one of the grader's."""
-    kind = str(mro[0]) if mro else "an exception"
-    text = f"{name} raised {kind if kind.isidentifier() else repr(inline_quote(kind))}"
-    if str(message).strip():
-        text += ":\n" + quote(message)
+    kind, said = str(mro[0]) if mro else "", str(message).strip()
+    if kind.isidentifier():
+        text = f"{name} raised {kind}" + (":\n" + quote(message) if said else "")
+    else:
+        text = f"{name} raised an exception whose class is named\n{quote(kind.replace(chr(10), ' '), 80, 1)}" \
+            + ("\nand whose message is:\n" + quote(message) if said else "")
     if str(location).strip():
         text += "\n" + quote(str(location).strip(), 400)
     return Mismatch(text, exception_hint(mro, message))
@@ -233,13 +235,54 @@ PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def exception_hint(mro, message):
-    """Hint for an exception, from its class names (most derived first) and its message."""
+    """Hint for an exception, from its class names (most derived first) and its message.
+
+    A hint names a cause only when the message is that cause's own: Keras 3 messages mention
+    shapes too, so the shape hints match numpy's wording, and the Keras 3 hints (a student who
+    learned Keras 2 writes tf functions on symbolic tensors, or `LSTM_cell(inputs=x, ...)`)
+    come first."""
+    message = str(message)
+
+    def says(*phrases):
+        return any(phrase in message for phrase in phrases)
+
     if "NotImplementedError" in mro:
         return "This function is not written yet: replace `raise NotImplementedError()` with your code."
-    if "ValueError" in mro and ("shape" in message or "align" in message):
-        return "A matrix product got factors of incompatible shapes: write down each factor's shape."
-    if "incompatible" in message:
+    # Keras 3: while a model is built its tensors are symbolic KerasTensors.
+    if says("KerasTensor cannot be used as input to a TensorFlow function"):
+        return ("Inside a Keras 3 model the tensors are symbolic (KerasTensor), and TensorFlow functions such as "
+                "tf.math.argmax, tf.one_hot or tf.reshape refuse them: use keras.ops.argmax, keras.ops.one_hot, "
+                "keras.ops.reshape (or wrap the TensorFlow call in a Lambda layer).")
+    if "KerasTensor" in message and says("NumPy", "numpy", "__array__"):
+        return ("NumPy cannot compute with the symbolic tensors (KerasTensor) of a Keras 3 model being built: use "
+                "keras.ops.argmax and keras.ops.one_hot there (or a Lambda layer); np.argmax and to_categorical "
+                "work on real arrays only, such as the predictions that model.predict returns.")
+    if "TypeError" in mro and says("missing a required argument: 'sequences'"):
+        return ("Keras 3 calls an LSTM layer's input `sequences`, so `inputs=x` is refused: pass the input "
+                "positionally, LSTM_cell(x, initial_state=[a, c]).")
+    if "AttributeError" in mro and says("module 'keras.backend' has no attribute"):
+        return ("Keras 3's keras.backend has no math functions any more: use keras.ops "
+                "(keras.ops.argmax, keras.ops.one_hot, ...).")
+    if "AttributeError" in mro and says("has no attribute 'output_shape'"):
+        return "Keras 3 layers have no output_shape: read the shape of the tensor the layer returned (x.shape)."
+    if says("Argument(s) not recognized: {'lr'"):
+        return "Keras 3 optimizers take learning_rate, not lr: Adam(learning_rate=0.01)."
+    if says("is incompatible with the layer", "total size of the tensor must be unchanged",  # building a model
+            "size-incompatible", "Incompatible shapes"):  # TensorFlow, running one
         return "A layer got an input of the wrong size: check the shapes (and one-hot sizes) you feed it."
+    # numpy's own shape errors
+    if "ValueError" in mro:
+        if says("not aligned", "mismatch in its core dimension"):
+            return "A matrix product got factors of incompatible shapes: write down each factor's shape."
+        if says("could not be broadcast together"):
+            return ("Arrays combined element by element have shapes that do not broadcast: print the shape of each "
+                    "(a column vector is (n, 1), a flat one (n,)).")
+        if says("could not broadcast input array from shape"):
+            return "A value was stored into a slice of another shape: compare the slice's shape with the value's."
+        if says("cannot reshape array"):
+            return "A reshape must keep the number of entries: check the shape you ask for."
+        if says("shape"):
+            return "Arrays of incompatible shapes met on the line shown: print the shape of each."
     if "KeyError" in mro:
         return "Parameter and gradient names are case-sensitive; use the names in the docstring."
     return None

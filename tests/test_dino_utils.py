@@ -1,6 +1,7 @@
 """The student helpers of the Dinosaur Island assignment (source/dinosaur_island/dino_utils.py)
 and its data file (dinos.txt): every helper is checked against its definition, the RNN's
 backward pass against centred finite differences of its forward pass."""
+import inspect
 import re
 import string
 import sys
@@ -46,6 +47,29 @@ def random_parameters(rng, n_a, n_x=VOCAB_SIZE, n_y=VOCAB_SIZE, scale=0.5):
 
 def rng_states_equal(s, t):
     return s[0] == t[0] and np.array_equal(s[1], t[1]) and tuple(s[2:]) == tuple(t[2:])
+
+
+# ---------------------------------------------------------------- the helpers solutions call by name
+
+# COURSE_DESIGN.md's signatures: existing solutions call these positionally and by keyword
+# (update_parameters(..., lr=...), rnn_forward(X=..., a0=...)), so names and order are fixed.
+SIGNATURES = {
+    "softmax": ["x"],
+    "smooth": ["loss", "cur_loss"],
+    "get_initial_loss": ["vocab_size", "seq_length"],
+    "initialize_parameters": ["n_a", "n_x", "n_y"],
+    "rnn_forward": ["X", "Y", "a0", "parameters", "vocab_size=27"],
+    "rnn_backward": ["X", "Y", "parameters", "cache"],
+    "update_parameters": ["parameters", "gradients", "lr"],
+    "get_sample": ["sample_ix", "ix_to_char"],
+    "print_sample": ["sample_ix", "ix_to_char"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIGNATURES))
+def test_helper_has_the_course_signature(name):
+    parameters = inspect.signature(getattr(dino_utils, name)).parameters.values()
+    assert [str(p) for p in parameters] == SIGNATURES[name]
 
 
 # ---------------------------------------------------------------- softmax

@@ -327,10 +327,51 @@ def test_plot_piano_roll(corpus):
     assert len(colours) == 2
     lo, hi = ax.get_ylim()
     assert lo < min(e.pitch for e in melody if e.pitch) and hi > max(e.pitch for e in melody if e.pitch)
+    assert_legend_beside(ax)
     fig, ax2 = plt.subplots()
     assert mu.plot_piano_roll(corpus[0][:50], ax=ax2) is ax2 and len(ax2.collections) > 0
     fig.canvas.draw()
     plt.close("all")
+
+
+def assert_legend_beside(ax):
+    """The legend of `ax` lies beside its axes, never over the data, and inside the figure."""
+    ax.figure.canvas.draw()
+    legend, axes, figure = ax.get_legend().get_window_extent(), ax.get_window_extent(), ax.figure.bbox
+    assert not legend.overlaps(axes), (legend, axes)
+    assert figure.x0 <= legend.x0 and legend.x1 <= figure.x1 and figure.y0 <= legend.y0 and legend.y1 <= figure.y1
+
+
+def test_piano_roll_legend_never_covers_the_highest_notes():
+    """A melody whose highest notes sit in the top right corner, where a legend inside the axes
+    would go."""
+    import matplotlib.pyplot as plt
+    melody = [(float(t), 1.0, 60 + 2 * t) for t in range(12)]
+    ax = mu.plot_piano_roll((melody, [(0.0, 12.0, C7)]))
+    top = ax.transData.transform((11.5, melody[-1][2]))            # the last, highest note
+    ax.figure.canvas.draw()
+    assert not ax.get_legend().get_window_extent().contains(*top)
+    assert_legend_beside(ax)
+    plt.close("all")
+
+
+# ----------------------------------------------------------------------------- the figures
+
+def test_figures_are_what_make_figures_draws(tmp_path, monkeypatch):
+    import make_figures
+    monkeypatch.setattr(make_figures, "OUT_DIR", str(tmp_path))
+    make_figures.main()
+    for name in ("tokens.png", "training_model.png", "inference_model.png"):
+        assert (tmp_path / name).read_bytes() == (JAZZ_DIR / "images" / name).read_bytes(), \
+            f"images/{name} is stale: run make_figures.py"
+
+
+def test_token_figure_legend_is_beside_the_notes(monkeypatch):
+    import make_figures
+    drawn = []
+    monkeypatch.setattr(make_figures, "save", lambda fig, name: drawn.append(fig))
+    make_figures.figure_tokens()
+    assert_legend_beside(drawn[0].axes[0])
 
 
 def test_nothing_goes_to_stderr(tmp_path):

@@ -6,8 +6,13 @@ ones must lose that function's points and only those, correct ones must earn ful
 graders use wrong entries as misconception probes (an output equal to a wrong entry's names
 the mistake); the demo writes some into sample submissions.
 """
+import contextlib
+import copy
 import importlib
 import inspect
+import io
+import os
+import sys
 import textwrap
 from dataclasses import dataclass
 from typing import Callable
@@ -71,10 +76,59 @@ def wrong_entries(assignment, function):
 
 def student_namespace(entry):
     """A notebook namespace holding the reference solution of every graded function of the
-    entry's assignment, with the entry's source executed into it (as if the student wrote it)."""
+    entry's assignment, with the entry's source executed into it (as if the student wrote it).
+    An assignment's catalogue that defines `notebook_namespace()` gives the notebook's own names
+    (its setup cells run), so an entry meets a name the setup forgot as a NameError."""
     from ..graders import reference_namespace
-    namespace = reference_namespace(entry.assignment)
+    module = importlib.import_module(f"{__name__}.{entry.assignment}")
+    make = getattr(module, "notebook_namespace", None)
+    namespace = make() if make else reference_namespace(entry.assignment)
     exec(compile(entry.source, f"<{entry.function}__{entry.slug}>", "exec"), namespace)
+    return namespace
+
+
+_setups = {}  # assignment -> the namespace of its executed setup cells (made once per process)
+
+
+def setup_namespace(assignment):
+    """A fresh copy of the names the notebook's locked code cells before the first exercise
+    (setup, data) define, executed once as its kernel does: in the notebook's folder, its helper
+    modules importable. Reads source/, so only in the repository (tests, kill rates)."""
+    if assignment not in _setups:
+        _setups[assignment] = _run_setup_cells(assignment)
+    return {name: copy.copy(value) if isinstance(value, (list, dict, set)) else value
+            for name, value in _setups[assignment].items()}  # a run cannot change the next one's lists
+
+
+def _run_setup_cells(assignment):
+    """Execute the setup cells of `assignment`. Its helper modules are imported afresh and taken
+    out of sys.modules again (another assignment has its own public_tests); output is dropped."""
+    import nbformat
+
+    from ..course import nbgrader_meta, source_notebook
+    path = source_notebook(assignment)
+    cells = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if nbgrader_meta(cell).get("solution"):
+            break
+        if cell.cell_type == "code" and nbgrader_meta(cell).get("locked"):
+            cells.append((nbgrader_meta(cell)["grade_id"], cell.source))
+    local = {module.stem for module in path.parent.glob("*.py")}
+    saved_modules = {name: sys.modules.pop(name) for name in local if name in sys.modules}
+    saved_path, saved_cwd = list(sys.path), os.getcwd()
+    namespace = {"__name__": "__main__"}
+    try:
+        sys.path.insert(0, str(path.parent))
+        os.chdir(path.parent)
+        with contextlib.redirect_stdout(io.StringIO()):
+            for grade_id, source in cells:
+                exec(compile(source, f"<{assignment} cell {grade_id}>", "exec"), namespace)
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        for name in local:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved_modules)
     return namespace
 
 

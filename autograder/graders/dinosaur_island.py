@@ -2,11 +2,12 @@
 language model. Every problem is drawn at grading time: random models, seeds, thresholds and
 synthetic names the student never saw; sizes include n_a = 1 and one-letter names."""
 import copy
+import re
 import string
 
 import numpy as np
 
-from ..checks import Mismatch, compare, expect_array, expect_keys, expect_sequence
+from ..checks import Mismatch, compare, expect_array, expect_keys, expect_sequence, matches
 from ..grading import Check, Grader
 from ..oracle import dinosaur_island as oracle
 from .numpy_functions import known_mistake
@@ -17,6 +18,24 @@ CHAR_TO_IX = {ch: i for i, ch in enumerate(VOCABULARY)}
 IX_TO_CHAR = dict(enumerate(VOCABULARY))
 VOCAB_SIZE = len(VOCABULARY)
 KEYS = ("dWaa", "dWax", "dWya", "db", "dby")
+MAX_LENGTH = oracle.MAX_NAME_LENGTH
+
+# Hints for mistakes recognised by their effect rather than by a catalogued output (several
+# ways of writing them behave alike); the catalogue's entries for them carry the same text.
+UNCLIPPED_HINT = ("The arrays came back unclipped. np.clip returns a new array and leaves its input alone "
+                  "unless you pass out=: np.clip(g, -maxValue, maxValue, out=g), or store the result in the "
+                  "dict (gradients[key] = np.clip(...)). Assigning to a loop variable, or clipping a copy and "
+                  "returning the original, leaves the returned dict unchanged.")
+FIXED_BOUND_HINT = ("Your arrays are clipped at ±{bound:g} whatever maxValue is: use the argument maxValue, "
+                    "not a fixed number.")
+P_NOT_1D_HINT = "np.random.choice needs p as a 1-D array: y has shape (vocab_size, 1), pass p=y.ravel()."
+UNSEEDED_HINT = ("The same seed gave two different names: call np.random.seed(counter + seed) right before "
+                 "every draw, so that the draws depend on the seed argument only.")
+CAP_HINT = ("Stop after 50 characters (loop while idx != newline and counter != 50), then append the "
+            "newline index.")
+NO_CAP_HINT = "This model never draws the newline, so your loop never ended. " + CAP_HINT
+STATE_KEY_HINT = ("a is a dict keyed by time step, a[0] .. a[len(X) - 1] (a[-1] is the initial state): "
+                  "the last hidden state is a[len(X) - 1].")
 
 
 def hidden_sizes(rng):
@@ -39,7 +58,7 @@ def random_names(rng, count, longest=10):
 
 
 def failing(problem, mismatch, hint=None):
-    return Mismatch(f"On {problem}: {mismatch.message}", hint or mismatch.hint)
+    return Mismatch(f"On {problem}: {mismatch.message}", hint or mismatch.hint, mismatch.evidence)
 
 
 # -------------------------------------------------------------------------------------- clip
@@ -54,17 +73,38 @@ def clip_problems(rng):
     return problems
 
 
+def fixed_bound_hint(runs):
+    """FIXED_BOUND_HINT when clip used one bound at every threshold (a number written into the
+    code), else None. runs: [(returned dict, gradients, maxValue)] of every problem; the bound
+    shows where entries were clipped, and every run must agree with it."""
+    try:
+        bounds = [max(float(np.max(np.abs(out[key]))) for key in KEYS) for out, _, _ in runs]
+        clipped = [b for b, (_, gradients, _) in zip(bounds, runs)
+                   if any(np.any(np.abs(gradients[key]) > b) for key in KEYS)]
+        if not clipped:
+            return None
+        bound = clipped[0]
+        agrees = all(matches(out[key], np.clip(gradients[key], -bound, bound))
+                     for out, gradients, _ in runs for key in KEYS)
+        if not agrees or all(np.isclose(bound, max_value) for _, _, max_value in runs):
+            return None
+    except (TypeError, ValueError, KeyError, IndexError):  # not dicts of arrays: other checks say so
+        return None
+    return FIXED_BOUND_HINT.format(bound=bound)
+
+
 def clip_grader():
     def on_problems(check):
         """Run `check(returned dict, gradients, maxValue)` at every threshold."""
         def run(student, rng):
-            for gradients, max_value in clip_problems(rng):
-                out = student(gradients, max_value)
+            runs = [(student(gradients, max_value), gradients, max_value)
+                    for gradients, max_value in clip_problems(rng)]
+            for out, gradients, max_value in runs:
                 try:
                     expect_keys("the returned dict", out, list(KEYS))
                     check(out, gradients, max_value)
-                except Mismatch as mismatch:
-                    hint = known_mistake(ASSIGNMENT, "clip", (gradients, max_value), out)
+                except Mismatch as mismatch:  # a fixed bound first: at a small maxValue it looks unclipped
+                    hint = fixed_bound_hint(runs) or known_mistake(ASSIGNMENT, "clip", (gradients, max_value), out)
                     raise failing(f"clip(gradients, maxValue={max_value:g})", mismatch, hint) from None
         return run
 
@@ -121,37 +161,66 @@ def as_indices(name, out):
     return values
 
 
+def call_sample(student, parameters, seed, capped=False):
+    """The student's sample(parameters, CHAR_TO_IX, seed) as a list of ints. A crash or a time-out
+    gets the hint of its likely cause; `capped`: the model cannot draw the newline."""
+    try:
+        return as_indices("sample", student(parameters, CHAR_TO_IX, seed))
+    except Mismatch as mismatch:
+        if "must be 1-dimensional" in mismatch.message:
+            mismatch.hint = P_NOT_1D_HINT
+        elif capped and "did not finish" in mismatch.message.split("\n")[0]:  # the grader's words
+            mismatch.hint = NO_CAP_HINT
+        raise
+
+
+def seeding_hint(student, rng):
+    """UNSEEDED_HINT when two calls with one seed return different names, else None. The model
+    rarely draws the newline (long names: two unseeded calls cannot agree by chance) but can,
+    so that a sampler without the 50-character cap ends too."""
+    parameters, seed = newline_parameters(rng, 3, -3.0), int(rng.integers(10_000))
+    try:
+        first, second = (call_sample(student, parameters, seed) for _ in range(2))
+    except Mismatch:
+        return None
+    return UNSEEDED_HINT if first != second else None
+
+
 def sample_grader():
     def structure(student, rng):
         for parameters, seed in sample_problems(rng):
-            indices = as_indices("sample", student(parameters, CHAR_TO_IX, seed))
+            indices = call_sample(student, parameters, seed)
             if indices[-1] != CHAR_TO_IX["\n"]:
                 raise Mismatch(f"The list should end with the newline index 0; it ends with {indices[-1]}.",
                                "Stop after drawing '\\n' (and append one after 50 characters).")
 
     def protocol(student, rng):
-        for parameters, seed in sample_problems(rng) + [(newline_parameters(rng, 3, -40.0), 7)]:
-            actual = as_indices("sample", student(parameters, CHAR_TO_IX, seed))
+        problems = [(parameters, seed, False) for parameters, seed in sample_problems(rng)]
+        for parameters, seed, capped in problems + [(newline_parameters(rng, 3, -40.0), 7, True)]:
+            actual = call_sample(student, parameters, seed, capped)
             expected = oracle.sample(copy.deepcopy(parameters), CHAR_TO_IX, seed)
             if actual != expected:
                 n_a = parameters["Waa"].shape[0]
                 first = next((i for i, (a, e) in enumerate(zip(actual, expected)) if a != e),
                              min(len(actual), len(expected)))
-                hint = known_mistake(ASSIGNMENT, "sample", (parameters, CHAR_TO_IX, seed), actual) or (
+                went_on = len(actual) > len(expected) == MAX_LENGTH + 1 and actual[:MAX_LENGTH] == expected[:MAX_LENGTH]
+                hint = known_mistake(ASSIGNMENT, "sample", (parameters, CHAR_TO_IX, seed), actual) or \
+                    (f"Your name went on past {MAX_LENGTH} characters. " + CAP_HINT if went_on else None) or \
+                    seeding_hint(student, rng) or (
                     "Before draw t call np.random.seed(counter + seed), draw with np.random.choice("
                     "range(vocab_size), p=y.ravel()), feed the one-hot of the draw back in, then add 1 to "
                     "both seed and counter.")
-                raise Mismatch(f"With n_a={n_a} and seed={seed}: draws agree up to position {first}, then "
-                               f"got {actual[first:first + 5]}..., expected {expected[first:first + 5]}... "
-                               f"(lengths {len(actual)} and {len(expected)}).", hint)
+                raise Mismatch(f"With n_a={n_a} and seed={seed}: draws agree up to position {first}, then differ.",
+                               hint, evidence=f"Got {actual[first:first + 5]}..., expected "
+                               f"{expected[first:first + 5]}... (lengths {len(actual)} and {len(expected)}).")
 
     def termination(student, rng):
-        capped = as_indices("sample", student(newline_parameters(rng, 4, -40.0), CHAR_TO_IX, int(rng.integers(100))))
+        capped = call_sample(student, newline_parameters(rng, 4, -40.0), int(rng.integers(100)), capped=True)
         if len(capped) != 51 or capped[-1] != 0 or 0 in capped[:-1]:
             raise Mismatch(f"With a model that never draws '\\n', sample should return 50 characters and then "
                            f"the newline index (51 indices); got {len(capped)} indices ending with {capped[-1:]}.",
                            "Stop when counter reaches 50, then append char_to_ix['\\n'].")
-        first = as_indices("sample", student(newline_parameters(rng, 4, 40.0), CHAR_TO_IX, int(rng.integers(100))))
+        first = call_sample(student, newline_parameters(rng, 4, 40.0), int(rng.integers(100)))
         if first != [0]:
             raise Mismatch(f"With a model that always draws '\\n' first, sample should return [0]; got {first[:8]}.",
                            "The loop stops right after the newline is drawn, and only a capped name gets an "
@@ -164,15 +233,20 @@ def sample_grader():
         p = first_step_probabilities(parameters)
         draws = 600
         counts = np.zeros(VOCAB_SIZE)
-        for seed in rng.choice(10 ** 6, size=draws, replace=False):
-            counts[as_indices("sample", student(parameters, CHAR_TO_IX, int(seed)))[0]] += 1
+        seeds = [int(seed) for seed in rng.choice(10 ** 6, size=draws, replace=False)]
+        first_name = None
+        for seed in seeds:
+            indices = call_sample(student, parameters, seed)
+            first_name = first_name or indices
+            counts[indices[0]] += 1
         bound = 5 * np.sqrt(draws * p * (1 - p)) + 3  # far beyond sampling noise
         worst = int(np.argmax(np.abs(counts - draws * p) - bound))
         if np.any(np.abs(counts - draws * p) > bound):
+            hint = known_mistake(ASSIGNMENT, "sample", (parameters, CHAR_TO_IX, seeds[0]), first_name) or (
+                "Draw from the softmax: np.random.choice(range(vocab_size), p=y.ravel()), not the argmax, and "
+                "from the state and input of the current step.")
             raise Mismatch(f"Over {draws} seeds the first character {VOCABULARY[worst]!r} came {int(counts[worst])} "
-                           f"times; its probability {p[worst]:.3f} predicts about {draws * p[worst]:.0f}.",
-                           "Draw from the softmax: np.random.choice(range(vocab_size), p=y.ravel()), not the "
-                           "argmax, and from the state and input of the current step.")
+                           f"times; its probability {p[worst]:.3f} predicts about {draws * p[worst]:.0f}.", hint)
 
     return Grader(ASSIGNMENT, "sample", 30, [
         Check("returns a list of indices ending with the newline index", 0.1, structure),
@@ -204,7 +278,13 @@ def optimize_grader():
         def wrapped(student, rng):
             for problem in optimize_problems(rng):
                 arguments = copy.deepcopy(problem)
-                out = student.in_place(*arguments)
+                try:
+                    out = student.in_place(*arguments)
+                except Mismatch as mismatch:
+                    # a[len(X)] and the like: the key is a time step (the message's format aside)
+                    if re.search(r"raised KeyError\b[\s:|]*-?\d+\s*(\n|$)", mismatch.message):
+                        mismatch.hint = STATE_KEY_HINT
+                    raise
                 expected_arguments = copy.deepcopy(problem)
                 expected = oracle.optimize(*expected_arguments)
                 try:
@@ -270,7 +350,8 @@ def model_grader():
                     if part == "parameters":
                         compare("parameters", actual[0], expected[0])
                     elif actual[1] != expected[1]:
-                        raise Mismatch(f"last_dino_name is {actual[1]!r}; expected {expected[1]!r}.")
+                        raise Mismatch(f"last_dino_name is {actual[1]!r}, not the expected name.",
+                                       evidence=f"Expected {expected[1]!r}.")
                 except Mismatch as mismatch:
                     hint = known_mistake(ASSIGNMENT, "model", tuple(kwargs.values()), actual)
                     raise failing(f"{len(kwargs['data_x'])} fresh names, n_a={kwargs['n_a']}, "

@@ -218,7 +218,7 @@ def predict_grader():
                                          lambda code, result: returned_arrays(result), returned_arrays(out),
                                          (n_values, n_a), weights)
                     raise Mismatch(f"With n_values={n_values}, Ty={Ty}: {mismatch.message}",
-                                   hint or mismatch.hint) from None
+                                   hint or mismatch.hint, mismatch.evidence) from None
         return run
 
     def returned_arrays(result):

@@ -4,7 +4,9 @@ cache, and backward passes that return a dict of gradients.
 A forward spec gives `make_args(rng, sizes) -> args`; a backward spec gives
 `make_problem(rng, sizes) -> Problem` (the backward call's arguments, built from the ORACLE's
 forward pass, plus the loss that finite differences differentiate). Sizes come from
-`problem_sizes`, so every function is tried on fresh sizes including size 1.
+`problem_sizes`, so every function is tried on fresh sizes including size 1. Every problem of
+a check is worth an equal share of it: a function that fails on some sizes only (a single time
+step, a single example) loses those problems' shares, and the report says which sizes fail.
 """
 import copy
 from dataclasses import dataclass, field
@@ -16,6 +18,15 @@ from ..checks import Mismatch, compare, expect_same_shapes, expect_sequence, mat
 from ..gradcheck import numerical_gradients, relative_error
 from ..grading import Check, Grader, Partial
 from ..probes import describe_sizes, problem_sizes
+
+OVERWRITTEN_VALUE_HINT = (
+    "What you stored for one time step holds the value of a later step: you keep a view of (or the "
+    "very same array as) an array that later steps overwrite in place; store a copy (.copy()) or "
+    "give every step new arrays.")
+OVERWRITTEN_CACHE_HINT = (
+    "The cache of a time step holds a view of (or the very same array as) a state that later steps "
+    "overwrite in place, so it no longer holds what that step used: copy it (.copy()) before "
+    "storing, or give every step new arrays instead of writing into old ones.")
 
 
 @dataclass
@@ -31,6 +42,21 @@ class Problem:
 
 
 @dataclass
+class StepCaches:
+    """How a sequence function's list of step caches is made, to recognise a step cache that a
+    later step overwrote.
+
+    cell: the oracle's cell function, whose last return value is a step cache.
+    inputs: positions, in a step cache, of the cell's arguments in call order.
+    states: {position of a state the step read (a_prev, c_prev): position of the state it
+    wrote (a_next, c_next)}.
+    """
+    cell: Callable
+    inputs: tuple
+    states: dict
+
+
+@dataclass
 class Spec:
     """What a grader needs to know about one graded numpy function.
 
@@ -38,6 +64,7 @@ class Spec:
     cache_labels: labels of the items of the returned cache (forward only).
     terms: [(label, hint, zero(args) -> args)] term isolation: args with every other term zeroed.
     intermediates: [(cache index, label, hint)] values inside the cache to localise a mistake.
+    steps: for a sequence function, how its step caches are made (StepCaches).
     """
     function: str
     points: float
@@ -49,6 +76,7 @@ class Spec:
     terms: list = field(default_factory=list)
     intermediates: list = field(default_factory=list)
     bonus: bool = False
+    steps: StepCaches = None
 
 
 def at(sizes, mismatch):
@@ -87,7 +115,138 @@ def first_wrong_step(actual, expected):
     return None
 
 
+# ------------------------------------------------------------------------ problem by problem
+
+def timed_out(mismatch):
+    """Whether a student call was stopped by its time limit (grading.timeout_mismatch)."""
+    return " did not finish within " in mismatch.message or " did not return within " in mismatch.message
+
+
+UNCHECKED = "unchecked"  # by_problem: a problem not held against the student, nor counted as passed
+
+
+def by_problem(rng, dims, run_one):
+    """Run `run_one(sizes)` on every problem of `problem_sizes(rng, dims)`, each worth an equal
+    share of the check. run_one returns None (right), UNCHECKED (not held against the
+    student, because another check charges the mistake, but no evidence of being right
+    either), or (fraction right, report), where report() gives the messages worth adding; a
+    Mismatch it raises (the student's code crashed, or returned something unusable) costs
+    that problem's share. After a time limit the remaining problems are not run: each could
+    cost the limit again.
+
+    Returns None (every problem right) or a Partial of Mismatches (and text) whose first, when
+    only some of the problems checked fail, says which sizes fail."""
+    all_sizes = problem_sizes(rng, dims)
+    scores, failed, messages, crashes, unchecked = [], [], [], set(), []
+    for index, sizes in enumerate(all_sizes):
+        try:
+            outcome = run_one(sizes)
+        except Mismatch as mismatch:
+            if mismatch.message not in crashes:  # the same crash is reported once, not per problem
+                crashes.add(mismatch.message)
+                messages.append(at(sizes, mismatch))
+            scores.append(0.0)
+            failed.append(index)
+            if timed_out(mismatch):
+                skipped = range(index + 1, len(all_sizes))
+                scores.extend(0.0 for _ in skipped)
+                failed.extend(skipped)
+                if skipped:
+                    messages.append(f"The {len(skipped)} remaining problems were not run after the time limit.")
+                break
+            continue
+        if outcome is None or outcome is UNCHECKED:
+            scores.append(1.0)
+            unchecked.extend([index] if outcome is UNCHECKED else [])
+            continue
+        fraction, report = outcome
+        scores.append(fraction)
+        failed.append(index)
+        messages.extend(report())
+    if not failed:
+        return None
+    checked = [i for i in range(len(all_sizes)) if i not in unchecked]
+    if len(failed) < len(checked):
+        messages.insert(0, sizes_report([all_sizes[i] for i in checked], [checked.index(i) for i in failed]))
+    return Partial(sum(scores) / len(all_sizes), messages)
+
+
+# what only shows when a size is larger than 1 (for sizes named as in this course)
+ONLY_SHOWS_WITH = {
+    "T_x": "what passes from one time step to the next, and the sum over the time steps",
+    "m": "how the examples (the columns) are combined: sums over axis 1, a division by m",
+}
+ONLY_SHOWS_DEFAULT = "transposes and the order of matrix products, which a size of 1 hides"
+
+
+def size_rule(all_sizes, chosen):
+    """The sizes whose value 1 singles out the problems `chosen` (indices): ["T_x"] when
+    they are exactly the problems with T_x = 1, ["n_a", "m"] when exactly those with n_a = 1
+    or m = 1, ["*"] when only the problem with every size 1; None when no rule fits."""
+    dims = list(all_sizes[0])
+
+    def only_one(sizes, dim):
+        return sizes[dim] == 1 and all(sizes[other] > 1 for other in dims if other != dim)
+
+    alone = [d for d in dims if any(only_one(all_sizes[i], d) for i in chosen)]
+    if alone and sorted(chosen) == [i for i, s in enumerate(all_sizes) if any(s[d] == 1 for d in alone)]:
+        return alone
+    if sorted(chosen) == [i for i, s in enumerate(all_sizes) if all(v == 1 for v in s.values())]:
+        return ["*"]
+    return None
+
+
+def describe_rule(rule):
+    return "every size is 1 at once" if rule == ["*"] else " or ".join(f"{d} = 1" for d in rule)
+
+
+def fails_when_hint(rule):
+    """The hint of a function that fails exactly when the sizes in `rule` are 1."""
+    return (f"It fails when {describe_rule(rule)} and passes every other problem: any size can be 1, so "
+            "avoid indexing that assumes a size of at least 2 (such as [1] or [-2]) and np.squeeze.")
+
+
+def right_only_when_hint(rule):
+    """The hint of a function that is right exactly when the sizes in `rule` are 1."""
+    shows = "; ".join(dict.fromkeys(ONLY_SHOWS_WITH.get(d, ONLY_SHOWS_DEFAULT) for d in rule))
+    return (f"It is right only when {describe_rule(rule)}: the mistake shows only with larger sizes, so "
+            f"look at {shows}.")
+
+
+def sizes_report(all_sizes, failed):
+    """Which problems fail (indices `failed`), with a hint naming the sizes when a rule explains them."""
+    passed = [i for i in range(len(all_sizes)) if i not in failed]
+    fewer, word = (failed, "wrong") if len(failed) <= len(passed) else (passed, "right")
+    listed = "; ".join(describe_sizes(all_sizes[i]) for i in fewer)
+    message = (f"Right on {len(passed)} of {len(all_sizes)} problems; wrong on {listed}." if word == "wrong"
+               else f"Right on only {len(passed)} of {len(all_sizes)} problems: {listed}.")
+    failing, passing = size_rule(all_sizes, failed), size_rule(all_sizes, passed)
+    hint = fails_when_hint(failing) if failing else right_only_when_hint(passing) if passing else \
+        f"It is {word} only on some sizes ({listed}): compare them with the others."
+    return Mismatch(message, hint)
+
+
 # --------------------------------------------------------------------------------- forward
+
+def overwritten_step(steps, actual_cache, expected_cache):
+    """Index of the first step cache that a later step overwrote, or None: its own inputs no
+    longer give its outputs, and a state it read now holds a state of that step or a later
+    one (what an array shared with later steps and written in place holds)."""
+    try:
+        for t, (step, want) in enumerate(zip(actual_cache[0], expected_cache[0])):
+            if matches(step, want):
+                continue
+            recomputed = steps.cell(*copy.deepcopy([step[i] for i in steps.inputs]))[-1]
+            if matches(recomputed, step):
+                continue  # a step consistent with itself: some other mistake
+            for read, wrote in steps.states.items():
+                if not matches(step[read], want[read]) and \
+                        any(matches(step[read], later[wrote]) for later in expected_cache[0][t:]):
+                    return t
+    except Exception:  # an unusable cache: its layout has a message of its own
+        return None
+    return None
+
 
 def forward_grader(assignment, oracle, spec):
     reference = getattr(oracle, spec.function)
@@ -118,10 +277,20 @@ def forward_grader(assignment, oracle, spec):
             if isinstance(want, np.ndarray) and want.ndim == 3 and isinstance(got, np.ndarray) \
                     and got.shape == want.shape:
                 t = first_wrong_step(got, want)
+                if t is not None and any(matches(got[..., t], want[..., s]) for s in range(t + 1, want.shape[-1])):
+                    return OVERWRITTEN_VALUE_HINT
                 if t:
                     return (f"Time step 0 is right but step {t} is wrong: check what carries over from one "
                             "step to the next (the hidden state, the cell state) and which slice of x you use.")
         return None
+
+    def cache_hint(args, actual, expected):
+        """Why a cache is wrong: a step cache overwritten later, a wrong layout, or a wrong value."""
+        if spec.steps is not None and isinstance(actual, (tuple, list)) and len(actual) == len(expected) \
+                and overwritten_step(spec.steps, actual[-1], expected[-1]) is not None:
+            return OVERWRITTEN_CACHE_HINT
+        return (f"The backward pass reads the cache: store {spec.outputs[-1]} = "
+                f"({', '.join(spec.cache_labels)}) in this order, each item as the step computed it.")
 
     def structure(student, rng):
         sizes = problem_sizes(rng, spec.dims)[0]
@@ -133,38 +302,61 @@ def forward_grader(assignment, oracle, spec):
             raise explain(mismatch, assignment, spec.function, sizes, args, actual) from None
 
     def values(student, rng):
-        for sizes in problem_sizes(rng, spec.dims):
+        reported = []
+
+        def one(sizes):
             args = spec.make_args(rng, sizes)
             actual, expected = run_both(student, args)
             try:  # the returned values only: the cache has a check of its own
                 expect_sequence(spec.function, actual, len(spec.outputs), spec.outputs)
                 for i in range(n_values):
                     compare(spec.outputs[i], actual[i], expected[i])
-            except Mismatch as mismatch:
-                raise explain(mismatch, assignment, spec.function, sizes, args, actual,
-                              lambda: diagnose(student, args, actual, expected)) from None
+            except Mismatch as error:
+                failure = error
+                return 0.0, lambda: first_report(reported, lambda: explain(
+                    failure, assignment, spec.function, sizes, args, actual,
+                    lambda: diagnose(student, args, actual, expected)))
+            return None
+        return by_problem(rng, spec.dims, one)
 
     def cache(student, rng):
         """The full cache when the returned values are right; its layout (items and shapes)
         when they are not, so one mistake in the values is not charged twice."""
-        for sizes in problem_sizes(rng, spec.dims):
+        reported = []
+
+        def one(sizes):
             args = spec.make_args(rng, sizes)
             actual, expected = run_both(student, args)
             try:
                 expect_same_shapes(spec.function, actual, expected, spec.outputs)
-                if matches(tuple(actual[:n_values]), tuple(expected[:n_values])):
-                    compare(spec.outputs[-1], actual[-1], expected[-1], spec.cache_labels or None)
-            except Mismatch as mismatch:
-                raise explain(mismatch, assignment, spec.function, sizes, args, actual, lambda: (
-                    f"The backward pass reads the cache: store {spec.outputs[-1]} = "
-                    f"({', '.join(spec.cache_labels)}) in this order.")) from None
+                if not matches(tuple(actual[:n_values]), tuple(expected[:n_values])):
+                    return UNCHECKED  # the layout is right; the values check charges the rest
+                compare(spec.outputs[-1], actual[-1], expected[-1], spec.cache_labels or None)
+            except Mismatch as error:
+                failure = error
+                return 0.0, lambda: first_report(reported, lambda: explain(
+                    failure, assignment, spec.function, sizes, args, actual,
+                    lambda: cache_hint(args, actual, expected)))
+            return None
+        return by_problem(rng, spec.dims, one)
 
     returned = ", ".join(spec.outputs)
+    problems = len(spec.dims) + 3
     checks = [Check(f"returns ({returned}) with the right shapes", 0.2, structure),
-              Check(f"{', '.join(spec.outputs[:n_values])} match the reference on "
-                    f"{len(spec.dims) + 3} fresh problems, including size 1", 0.5, values),
-              Check(f"{spec.outputs[-1]} holds what the backward pass needs, in the documented order", 0.3, cache)]
+              Check(f"{', '.join(spec.outputs[:n_values])} match the reference on {problems} fresh "
+                    "problems, including size 1 (an equal share per problem)", 0.5, values),
+              Check(f"{spec.outputs[-1]} holds what the backward pass needs, in the documented order, "
+                    f"on {problems} problems (an equal share per problem)", 0.3, cache)]
     return Grader(assignment, spec.function, spec.points, checks, oracle, spec.bonus)
+
+
+def first_report(reported, explained):
+    """[the explained mismatch] the first time a check reports one, [] afterwards: the first
+    failing problem is explained in full (hints cost calls), the others are counted."""
+    if reported:
+        return []
+    reported.append(True)
+    return [explained()]
 
 
 # -------------------------------------------------------------------------------- backward
@@ -182,41 +374,51 @@ def backward_grader(assignment, oracle, spec):
             raise explain(mismatch, assignment, spec.function, sizes, problem.args, actual) from None
 
     def gradients(student, rng):
-        wrong = {}  # gradient key -> first problem found
-        keys = None
-        for sizes in problem_sizes(rng, spec.dims):
+        reported = set()  # gradient keys already explained (on the first problem they failed)
+
+        def one(sizes):
             problem = spec.make_problem(rng, sizes)
             expected = reference(*copy.deepcopy(problem.args))
-            keys = list(expected)
             numeric = numerical_gradients(problem.loss, problem.wrt)
-            for key in keys:  # the oracle must agree with finite differences, or the grader is broken
+            for key in expected:  # the oracle must agree with finite differences, or the grader is broken
                 if not np.allclose(expected[key], numeric[key], rtol=1e-5, atol=1e-8):
                     raise RuntimeError(f"oracle {key} disagrees with finite differences")
             actual = student(*problem.args)
             if not isinstance(actual, dict):
-                raise at(sizes, Mismatch(f"{spec.function} should return a dict of gradients; "
-                                         f"got {type(actual).__name__}."))
-            for key in keys:
-                if key in wrong:
-                    continue
+                raise Mismatch(f"{spec.function} should return a dict of gradients; got {type(actual).__name__}.")
+            wrong = {}
+            for key in expected:
                 try:
                     compare(key, actual.get(key), expected[key])
                 except Mismatch as mismatch:
-                    got = actual.get(key)
-                    if isinstance(got, np.ndarray) and got.shape == numeric[key].shape:
-                        mismatch.message += (f" Its relative error against centred finite differences of the "
-                                             f"forward pass is {relative_error(got, numeric[key]):.2g} "
-                                             "(a correct gradient is below 1e-7).")
-                    wrong[key] = explain(mismatch, assignment, spec.function, sizes, problem.args, actual,
-                                         lambda: scale_hint(got, expected[key]))
-        if wrong:
-            return Partial(1 - len(wrong) / len(keys), list(wrong.values()))
-        return None
+                    wrong[key] = mismatch
+            if not wrong:
+                return None
+            return 1 - len(wrong) / len(expected), lambda: explain_keys(sizes, problem, actual, expected,
+                                                                        numeric, wrong, reported)
+
+        def explain_keys(sizes, problem, actual, expected, numeric, wrong, reported):
+            new = [key for key in wrong if key not in reported]
+            if not new:
+                return []
+            known = known_mistake(assignment, spec.function, problem.args, actual)  # once per problem
+            messages = []
+            for key in new:
+                reported.add(key)
+                mismatch, got = wrong[key], actual.get(key)
+                if isinstance(got, np.ndarray) and got.shape == numeric[key].shape:
+                    mismatch.message += (f" Its relative error against centred finite differences of the "
+                                         f"forward pass is {relative_error(got, numeric[key]):.2g} "
+                                         "(a correct gradient is below 1e-7).")
+                mismatch.hint = known or mismatch.hint or scale_hint(got, expected[key])
+                messages.append(at(sizes, mismatch))
+            return messages
+        return by_problem(rng, spec.dims, one)
 
     gradient_names = ", ".join(spec.outputs)
     checks = [Check(f"returns a dict with {gradient_names} of the right shapes", 0.2, structure),
               Check(f"each gradient matches centred finite differences on {len(spec.dims) + 3} fresh "
-                    "problems, including size 1 (partial credit per gradient)", 0.8, gradients)]
+                    "problems, including size 1 (partial credit per problem and per gradient)", 0.8, gradients)]
     return Grader(assignment, spec.function, spec.points, checks, oracle, spec.bonus)
 
 

@@ -6,7 +6,7 @@ sigmoid stay out of saturation, so a wrong term always shows in the values.
 import numpy as np
 
 from ..oracle import rnn_step_by_step as oracle
-from .numpy_functions import Problem, Spec, backward_grader, forward_grader
+from .numpy_functions import Problem, Spec, StepCaches, backward_grader, forward_grader
 
 ASSIGNMENT = "rnn_step_by_step"
 CELL_DIMS = ("n_x", "n_a", "n_y", "m")
@@ -89,16 +89,22 @@ LSTM_INTERMEDIATES = [(4, "ft, the forget gate", GATE_HINT), (5, "it, the update
 GRU_INTERMEDIATES = [(3, "rt, the reset gate", GATE_HINT), (4, "ut, the update gate", GATE_HINT),
                      (5, "cct, the candidate", "cct = tanh(Wc [rt * a_prev; xt] + bc).")]
 
+# step caches: rnn (a_next, a_prev, xt, parameters) from rnn_cell_forward(xt, a_prev, parameters);
+# lstm (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) from
+# lstm_cell_forward(xt, a_prev, c_prev, parameters)
+RNN_STEPS = StepCaches(oracle.rnn_cell_forward, inputs=(2, 1, 3), states={1: 0})
+LSTM_STEPS = StepCaches(oracle.lstm_cell_forward, inputs=(8, 2, 3, 9), states={2: 0, 3: 1})
+
 FORWARD_SPECS = [
     Spec("rnn_cell_forward", 10, CELL_DIMS, ("a_next", "yt_pred", "cache"), rnn_cell_args,
          cache_labels=("a_next", "a_prev", "xt", "parameters"), terms=RNN_TERMS),
     Spec("rnn_forward", 10, SEQUENCE_DIMS, ("a", "y_pred", "caches"), rnn_args,
-         cache_labels=("list of step caches", "x")),
+         cache_labels=("list of step caches", "x"), steps=RNN_STEPS),
     Spec("lstm_cell_forward", 15, CELL_DIMS, ("a_next", "c_next", "yt_pred", "cache"), lstm_cell_args,
          cache_labels=("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters"),
          intermediates=LSTM_INTERMEDIATES),
     Spec("lstm_forward", 10, SEQUENCE_DIMS, ("a", "y", "c", "caches"), lstm_args,
-         cache_labels=("list of step caches", "x")),
+         cache_labels=("list of step caches", "x"), steps=LSTM_STEPS),
     Spec("simple_gru_cell_forward", 5, CELL_DIMS, ("a_next", "yt_pred", "cache"), simple_gru_cell_args,
          cache_labels=("a_next", "a_prev", "xt", "ut", "cct", "parameters"),
          intermediates=[(3, "ut, the update gate", GATE_HINT),

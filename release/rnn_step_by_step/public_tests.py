@@ -13,6 +13,14 @@ correct implementation:
 * a backward function agrees with centred finite differences of your own
   forward function.
 
+A function that builds on others (a sequence function on its cell, a backward
+function on its forward function and on the backward of its cell) can only be
+tested once those are right. So each check first runs, quietly, the checks of
+the functions its function builds on (cells before sequences), found in your
+notebook. If one of them fails, the check stops with a ``PrerequisiteError``
+(an ``AssertionError``) that names the function to fix first and repeats that
+function's own message.
+
 Passing the visible checks is a good sign but not a guarantee: the hidden
 tests used for grading compare your results with a reference on fresh sizes
 and random seeds.
@@ -122,6 +130,21 @@ def _check_slot(check, cache, index, obj, name, hint):
               expected=f"{name} ({_describe(obj)})", got=_describe(item), hint=hint)
 
 
+def _check_not_overwritten(check, stored, fed, later, what):
+    """`stored`, the state a step cache says its step read, must not have changed since: when
+    it differs from `fed` (the state that step was given) but equals one of `later` (a state
+    of that step or of a later one), a later step wrote into the array the cache keeps."""
+    def same(u, v):
+        return isinstance(u, np.ndarray) and u.shape == v.shape and \
+            bool(np.allclose(u, v, rtol=_RTOL, atol=_ATOL))
+    if not same(stored, fed) and any(same(stored, value) for value in later):
+        _fail(check, f"{what} was changed after its step ran: it now holds a state of that step "
+                     "or a later one.", expected="the state the step read", got="a later state",
+              hint="the cache keeps a view of (or the very same array as) a state you overwrite "
+                   "in place later, e.g. c_prev[:] = c_next or a slice of c you write to again; "
+                   "store a copy (.copy()) or give every step new arrays.")
+
+
 def _check_in_range(check, value, low, high, what, hint, closed=False):
     value = np.asarray(value, dtype=float)
     if closed:
@@ -175,22 +198,60 @@ def _check_unchanged(check, before, after, names):
                        "on the arrays you were given; build new arrays instead.")
 
 
-def _helper(target, name):
-    """Look up a function the student defined next to `target` (the notebook)."""
-    namespace = getattr(target, "__globals__", {})
-    fn = namespace.get(name)
-    return fn if callable(fn) else None
+class PrerequisiteError(AssertionError):
+    """A check stopped before testing its function: `function`, which it builds on, does not
+    pass its own visible checks yet and must be fixed first."""
+
+    def __init__(self, message, function):
+        super().__init__(message)
+        self.function = function
 
 
-def _run_prerequisite(check, prerequisite, fn, fn_name):
-    """Run the checks of a forward function quietly before a backward check."""
+def _helper(target, name, given=None):
+    """The student's function `name`: the one passed to the check (`given`), else the one
+    defined in the notebook next to `target` (or next to a function passed to the check)."""
+    given = given or {}
+    if callable(given.get(name)):
+        return given[name]
+    for fn in (target, *given.values()):
+        found = getattr(fn, "__globals__", {}).get(name)
+        if callable(found):
+            return found
+    return None
+
+
+def _run_prerequisite(check, function, prerequisite, functions):
+    """Run the own checks of `prerequisite` (which `function` builds on) quietly; if they
+    fail, or it crashes, stop `check` with a PrerequisiteError that blames `prerequisite`."""
     try:
-        prerequisite(fn)
-    except AssertionError as err:
-        nested = "\n".join("    " + text for text in str(err).splitlines())
-        _fail(check, f"this check needs a working {fn_name}, but {fn_name} does not pass "
-                     "its own visible checks yet:\n" + nested,
-              hint=f"fix {fn_name} first; the gradient check differentiates it numerically.")
+        _OWN_CHECKS[prerequisite](functions[prerequisite], functions)
+    except Exception as err:  # its own AssertionError, or a crash of the student's code
+        found = str(err) if isinstance(err, AssertionError) else \
+            f"check_{prerequisite} failed: {prerequisite} raised {type(err).__name__}: {err}"
+        nested = "\n".join("    " + line for line in found.splitlines())
+        raise PrerequisiteError(
+            f"{check} stopped: fix {prerequisite} first.\n"
+            f"  {function} builds on {prerequisite}, which does not pass its own visible checks yet,\n"
+            f"  so {function} itself was not tested. What check_{prerequisite} found:\n{nested}",
+            prerequisite) from None
+
+
+def _visible_check(function, target, **given):
+    """The visible check of `function` (the student's `target`): first the own checks of every
+    function it builds on (_PREREQUISITES, in order), each found in the notebook unless
+    passed in `given`, then its own checks. Prints one line when everything passed."""
+    check = "check_" + function
+    functions = {function: target}
+    for name in _PREREQUISITES.get(function, ()):
+        found = _helper(target, name, given)
+        if found is not None:
+            functions[name] = found
+    for name in _PREREQUISITES.get(function, ()):
+        # a backward check needs the forward function it differentiates
+        if name in functions and _FORWARD.get(name, name) in functions:
+            _run_prerequisite(check, function, name, functions)
+    _OWN_CHECKS[function](target, functions)
+    _passed(check)
 
 
 # ---------------------------------------------------------------------------
@@ -309,16 +370,11 @@ def _check_grad_dict(check, grads, shapes, hints):
                                                "keepdims=True."))
 
 
-# ---------------------------------------------------------------------------
-# Exercise 1: rnn_cell_forward
-# ---------------------------------------------------------------------------
-def _check_cell_backward(check, target, forward, prerequisite, make_parameters, weights,
-                         hints, seed_base):
-    """Visible checks shared by rnn_cell_backward and the GRU cell backward functions: the
-    keys and shapes of the gradient dict, then finite differences of your forward cell
+def _check_cell_backward(check, target, forward, make_parameters, weights, hints, seed_base):
+    """Own checks shared by rnn_cell_backward and the GRU cell backward functions: the keys
+    and shapes of the gradient dict, then finite differences of your forward cell
     (loss = sum(upstream * a_next)). `weights` names the parameters that get gradients."""
     forward_name = check[len("check_"):].replace("backward", "forward")
-    _run_prerequisite(check, prerequisite, forward, forward_name)
     for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
         rng = np.random.default_rng(seed_base + seed)
         xt = _normal(rng, n_x, m)
@@ -335,9 +391,11 @@ def _check_cell_backward(check, target, forward, prerequisite, make_parameters, 
             return float(np.sum(upstream * forward(xt, a_prev, params)[0]))
 
         _gradient_check(check, grads, loss, variables, m, hints, forward_name)
-    _passed(check)
 
 
+# ---------------------------------------------------------------------------
+# Exercise 1: rnn_cell_forward
+# ---------------------------------------------------------------------------
 def _rnn_cell_forward_checks(target):
     check = "check_rnn_cell_forward"
     for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 4, 3, 1)]):
@@ -414,16 +472,15 @@ def _rnn_cell_forward_checks(target):
 
 def check_rnn_cell_forward(target):
     """Visible checks for rnn_cell_forward(xt, a_prev, parameters)."""
-    _rnn_cell_forward_checks(target)
-    _passed("check_rnn_cell_forward")
+    _visible_check("rnn_cell_forward", target)
 
 
 # ---------------------------------------------------------------------------
 # Exercise 2: rnn_forward
 # ---------------------------------------------------------------------------
-def _rnn_forward_checks(target):
+def _rnn_forward_checks(target, cell=None):
+    """Own checks of rnn_forward; `cell`, the student's rnn_cell_forward, is compared step by step."""
     check = "check_rnn_forward"
-    cell = _helper(target, "rnn_cell_forward")
     for seed, (n_x, n_a, n_y, m, T_x) in enumerate([(3, 5, 2, 4, 6), (1, 1, 1, 1, 1),
                                                     (2, 3, 4, 1, 2)]):
         rng = np.random.default_rng(200 + seed)
@@ -460,6 +517,8 @@ def _rnn_forward_checks(target):
             _check_sequence(check, step, 4, f"caches[0][{t}]",
                             "store exactly the cache returned by rnn_cell_forward.")
             prev = a0 if t == 0 else a[:, :, t - 1]
+            _check_not_overwritten(check, step[1], prev, [a[:, :, s] for s in range(t, T_x)],
+                                   f"caches[0][{t}][1] (a_prev)")
             _check_close(check, step[0], a[:, :, t], f"caches[0][{t}][0] should equal a[:, :, {t}]",
                          "store a_next of step t in a[:, :, t] and keep the cache of the same step.")
             _check_close(check, step[1], prev,
@@ -485,8 +544,7 @@ def _rnn_forward_checks(target):
 
 def check_rnn_forward(target):
     """Visible checks for rnn_forward(x, a0, parameters)."""
-    _rnn_forward_checks(target)
-    _passed("check_rnn_forward")
+    _visible_check("rnn_forward", target)
 
 
 # ---------------------------------------------------------------------------
@@ -605,16 +663,15 @@ def _lstm_cell_forward_checks(target):
 
 def check_lstm_cell_forward(target):
     """Visible checks for lstm_cell_forward(xt, a_prev, c_prev, parameters)."""
-    _lstm_cell_forward_checks(target)
-    _passed("check_lstm_cell_forward")
+    _visible_check("lstm_cell_forward", target)
 
 
 # ---------------------------------------------------------------------------
 # Exercise 4: lstm_forward
 # ---------------------------------------------------------------------------
-def _lstm_forward_checks(target):
+def _lstm_forward_checks(target, cell=None):
+    """Own checks of lstm_forward; `cell`, the student's lstm_cell_forward, is compared step by step."""
     check = "check_lstm_forward"
-    cell = _helper(target, "lstm_cell_forward")
     for seed, (n_x, n_a, n_y, m, T_x) in enumerate([(3, 5, 2, 4, 6), (1, 1, 1, 1, 1),
                                                     (2, 3, 4, 1, 2)]):
         rng = np.random.default_rng(400 + seed)
@@ -654,6 +711,10 @@ def _lstm_forward_checks(target):
                             "store exactly the cache returned by lstm_cell_forward.")
             a_in = a0 if t == 0 else a[:, :, t - 1]
             c_in = np.zeros((n_a, m)) if t == 0 else c[:, :, t - 1]
+            _check_not_overwritten(check, step[2], a_in, [a[:, :, s] for s in range(t, T_x)],
+                                   f"caches[0][{t}][2] (a_prev)")
+            _check_not_overwritten(check, step[3], c_in, [c[:, :, s] for s in range(t, T_x)],
+                                   f"caches[0][{t}][3] (c_prev)")
             _check_close(check, step[2], a_in, f"the hidden state fed into step {t} should be "
                          + ("a0" if t == 0 else f"a[:, :, {t - 1}]"),
                          "start from a0 and pass each new a_next on to the next step.")
@@ -681,8 +742,7 @@ def _lstm_forward_checks(target):
 
 def check_lstm_forward(target):
     """Visible checks for lstm_forward(x, a0, parameters)."""
-    _lstm_forward_checks(target)
-    _passed("check_lstm_forward")
+    _visible_check("lstm_forward", target)
 
 
 # ---------------------------------------------------------------------------
@@ -704,8 +764,12 @@ def check_rnn_cell_backward(target, forward):
     `forward` is your rnn_cell_forward; the gradients are compared with
     finite differences of it.
     """
-    _check_cell_backward("check_rnn_cell_backward", target, forward, _rnn_cell_forward_checks,
-                         _rnn_parameters, ("Wax", "Waa", "ba"), _RNN_CELL_HINTS, 500)
+    _visible_check("rnn_cell_backward", target, rnn_cell_forward=forward)
+
+
+def _rnn_cell_backward_checks(target, forward):
+    _check_cell_backward("check_rnn_cell_backward", target, forward, _rnn_parameters,
+                         ("Wax", "Waa", "ba"), _RNN_CELL_HINTS, 500)
 
 
 # ---------------------------------------------------------------------------
@@ -727,8 +791,11 @@ def check_rnn_backward(target, forward):
     `forward` is your rnn_forward; the gradients are compared with finite
     differences of it.
     """
+    _visible_check("rnn_backward", target, rnn_forward=forward)
+
+
+def _rnn_backward_checks(target, forward):
     check = "check_rnn_backward"
-    _run_prerequisite(check, _rnn_forward_checks, forward, "rnn_forward")
     for seed, (n_x, n_a, n_y, m, T_x) in enumerate([(3, 4, 2, 3, 5), (1, 1, 1, 1, 1),
                                                     (2, 3, 2, 1, 3)]):
         rng = np.random.default_rng(600 + seed)
@@ -748,7 +815,6 @@ def check_rnn_backward(target, forward):
         variables = {"dx": x, "da0": a0, "dWax": params["Wax"], "dWaa": params["Waa"],
                      "dba": params["ba"]}
         _gradient_check(check, grads, loss, variables, m, _RNN_HINTS, "rnn_forward")
-    _passed(check)
 
 
 # ---------------------------------------------------------------------------
@@ -776,8 +842,11 @@ def check_lstm_cell_backward(target, forward):
     `forward` is your lstm_cell_forward; the gradients are compared with
     finite differences of it.
     """
+    _visible_check("lstm_cell_backward", target, lstm_cell_forward=forward)
+
+
+def _lstm_cell_backward_checks(target, forward):
     check = "check_lstm_cell_backward"
-    _run_prerequisite(check, _lstm_cell_forward_checks, forward, "lstm_cell_forward")
     for seed, (n_x, n_a, n_y, m) in enumerate([(3, 5, 2, 4), (1, 1, 1, 1), (2, 3, 2, 1)]):
         rng = np.random.default_rng(700 + seed)
         xt = _normal(rng, n_x, m)
@@ -803,7 +872,6 @@ def check_lstm_cell_backward(target, forward):
             variables["dW" + gate] = params["W" + gate]
             variables["db" + gate] = params["b" + gate]
         _gradient_check(check, grads, loss, variables, m, _LSTM_CELL_HINTS, "lstm_cell_forward")
-    _passed(check)
 
 
 # ---------------------------------------------------------------------------
@@ -827,8 +895,11 @@ def check_lstm_backward(target, forward):
     `forward` is your lstm_forward; the gradients are compared with finite
     differences of it.
     """
+    _visible_check("lstm_backward", target, lstm_forward=forward)
+
+
+def _lstm_backward_checks(target, forward):
     check = "check_lstm_backward"
-    _run_prerequisite(check, _lstm_forward_checks, forward, "lstm_forward")
     for seed, (n_x, n_a, n_y, m, T_x) in enumerate([(3, 4, 2, 3, 4), (1, 1, 1, 1, 1),
                                                     (2, 3, 2, 1, 3)]):
         rng = np.random.default_rng(800 + seed)
@@ -852,7 +923,6 @@ def check_lstm_backward(target, forward):
             variables["dW" + gate] = params["W" + gate]
             variables["db" + gate] = params["b" + gate]
         _gradient_check(check, grads, loss, variables, m, _LSTM_HINTS, "lstm_forward")
-    _passed(check)
 
 
 _GRU_GATES = {  # letter -> (cache name, description, hint, lower end of its range)
@@ -940,8 +1010,7 @@ def _simple_gru_cell_forward_checks(target):
 
 def check_simple_gru_cell_forward(target):
     """Visible checks for simple_gru_cell_forward(xt, a_prev, parameters)."""
-    _simple_gru_cell_forward_checks(target)
-    _passed("check_simple_gru_cell_forward")
+    _visible_check("simple_gru_cell_forward", target)
 
 
 _SIMPLE_GRU_HINTS = {
@@ -960,8 +1029,11 @@ def check_simple_gru_cell_backward(target, forward):
 
     `forward` is your simple_gru_cell_forward.
     """
+    _visible_check("simple_gru_cell_backward", target, simple_gru_cell_forward=forward)
+
+
+def _simple_gru_cell_backward_checks(target, forward):
     _check_cell_backward("check_simple_gru_cell_backward", target, forward,
-                         _simple_gru_cell_forward_checks,
                          lambda rng, n_x, n_a, n_y: _gru_parameters(rng, n_x, n_a, n_y, "uc"),
                          ("Wu", "bu", "Wc", "bc"), _SIMPLE_GRU_HINTS, 1000)
 
@@ -1021,8 +1093,7 @@ def _gru_cell_forward_checks(target):
 
 def check_gru_cell_forward(target):
     """Visible checks for gru_cell_forward(xt, a_prev, parameters)."""
-    _gru_cell_forward_checks(target)
-    _passed("check_gru_cell_forward")
+    _visible_check("gru_cell_forward", target)
 
 
 _GRU_HINTS = {
@@ -1044,6 +1115,62 @@ def check_gru_cell_backward(target, forward):
 
     `forward` is your gru_cell_forward.
     """
-    _check_cell_backward("check_gru_cell_backward", target, forward, _gru_cell_forward_checks,
+    _visible_check("gru_cell_backward", target, gru_cell_forward=forward)
+
+
+def _gru_cell_backward_checks(target, forward):
+    _check_cell_backward("check_gru_cell_backward", target, forward,
                          lambda rng, n_x, n_a, n_y: _gru_parameters(rng, n_x, n_a, n_y, "ruc"),
                          ("Wr", "br", "Wu", "bu", "Wc", "bc"), _GRU_HINTS, 1200)
+
+
+# ---------------------------------------------------------------------------
+# What builds on what
+# ---------------------------------------------------------------------------
+# function -> the functions whose checks run first, every one it builds on directly or through
+# another, in order: a function's own prerequisites come before it, cells before sequences.
+_PREREQUISITES = {
+    "rnn_forward": ("rnn_cell_forward",),
+    "lstm_forward": ("lstm_cell_forward",),
+    "rnn_cell_backward": ("rnn_cell_forward",),
+    "rnn_backward": ("rnn_cell_forward", "rnn_cell_backward", "rnn_forward"),
+    "lstm_cell_backward": ("lstm_cell_forward",),
+    "lstm_backward": ("lstm_cell_forward", "lstm_cell_backward", "lstm_forward"),
+    "simple_gru_cell_backward": ("simple_gru_cell_forward",),
+    "gru_cell_backward": ("gru_cell_forward",),
+}
+
+# backward function -> the forward function its gradients are compared with
+_FORWARD = {
+    "rnn_cell_backward": "rnn_cell_forward",
+    "rnn_backward": "rnn_forward",
+    "lstm_cell_backward": "lstm_cell_forward",
+    "lstm_backward": "lstm_forward",
+    "simple_gru_cell_backward": "simple_gru_cell_forward",
+    "gru_cell_backward": "gru_cell_forward",
+}
+
+# function -> its own checks, (target, {name: the student's function}) -> None or AssertionError
+_OWN_CHECKS = {
+    "rnn_cell_forward": lambda target, functions: _rnn_cell_forward_checks(target),
+    "rnn_forward": lambda target, functions: _rnn_forward_checks(target, functions.get("rnn_cell_forward")),
+    "lstm_cell_forward": lambda target, functions: _lstm_cell_forward_checks(target),
+    "lstm_forward": lambda target, functions: _lstm_forward_checks(target, functions.get("lstm_cell_forward")),
+    "simple_gru_cell_forward": lambda target, functions: _simple_gru_cell_forward_checks(target),
+    "gru_cell_forward": lambda target, functions: _gru_cell_forward_checks(target),
+}
+
+
+def _with_forward(own_checks, forward):
+    """Own checks of a backward function, run with the student's `forward` function."""
+    return lambda target, functions: own_checks(target, functions[forward])
+
+
+_OWN_CHECKS.update({
+    "rnn_cell_backward": _with_forward(_rnn_cell_backward_checks, "rnn_cell_forward"),
+    "rnn_backward": _with_forward(_rnn_backward_checks, "rnn_forward"),
+    "lstm_cell_backward": _with_forward(_lstm_cell_backward_checks, "lstm_cell_forward"),
+    "lstm_backward": _with_forward(_lstm_backward_checks, "lstm_forward"),
+    "simple_gru_cell_backward": _with_forward(_simple_gru_cell_backward_checks, "simple_gru_cell_forward"),
+    "gru_cell_backward": _with_forward(_gru_cell_backward_checks, "gru_cell_forward"),
+})

@@ -206,8 +206,11 @@ def _diagnose_clip(check, key, original, got, max_value):
         _fail(check, f"'{key}' was not clipped at all (maxValue = {max_value}).",
               expected=f"every entry of '{key}' in [{-max_value}, {max_value}]",
               got=f"values between {got.min():.4g} and {got.max():.4g}",
-              hint="loop over all five keys dWaa, dWax, dWya, db, dby and clip each one; "
-                   "np.clip(array, -maxValue, maxValue, out=array) works in place.")
+              hint="loop over all five keys dWaa, dWax, dWya, db, dby and clip each one. "
+                   "np.clip returns a new array unless you pass out=: "
+                   "np.clip(array, -maxValue, maxValue, out=array) works in place. Assigning "
+                   "to a loop variable, or clipping a copy and returning the original, leaves "
+                   "the returned dictionary unclipped.")
     if np.any(below) and np.all(got[below] == 0):
         _fail(check, f"entries of '{key}' below -maxValue became 0.",
               expected=f"-{max_value} for every entry smaller than -{max_value}",
@@ -293,11 +296,14 @@ def _call_sample(check, target, parameters, char_to_ix, seed, situation=None):
     try:
         return target(parameters, char_to_ix, seed)
     except Exception as err:  # report the crash with the situation that caused it
+        hint = ("read vocab_size from parameters['by'].shape[0] and n_a from "
+                "parameters['Waa'].shape[1]; do not hard-code 27 or 50. x is a "
+                "(vocab_size, 1) one-hot column and a_prev a (n_a, 1) column.")
+        if "1-dimensional" in str(err):
+            hint = ("np.random.choice needs p as a 1-D array; y has shape (vocab_size, 1), "
+                    "so pass p=y.ravel().")
         _fail(check, f"sample raised {type(err).__name__}: {err}"
-                     + (f" ({situation})" if situation else ""),
-              hint="read vocab_size from parameters['by'].shape[0] and n_a from "
-                   "parameters['Waa'].shape[1]; do not hard-code 27 or 50. x is a "
-                   "(vocab_size, 1) one-hot column and a_prev a (n_a, 1) column.")
+                     + (f" ({situation})" if situation else ""), hint=hint)
 
 
 def _check_name_list(check, indices, vocab_size, situation):
@@ -387,23 +393,26 @@ def _sample_checks(target):
     if len(names) == 1:
         _fail(check, "12 different seeds all produced the same name.",
               expected="different names for different seeds", got=f"always {_short(names.pop())}",
-              hint="draw the index at random with np.random.choice(..., p=y.ravel()); taking "
-                   "the most likely index (argmax) ignores the seed.")
+              hint="draw the index at random with np.random.choice(..., p=y.ravel()) (taking "
+                   "the most likely index, argmax, ignores the seed), and seed each draw with "
+                   "the seed argument: np.random.seed(counter + seed), not np.random.seed(counter).")
 
-    # 5. The length cap: newline made impossible, so the loop must stop at 50.
+    # 5. The length cap: the newline is so unlikely that this seed's first 50 draws miss it,
+    #    so the loop must stop at 50. (Not impossible: a loop without the cap ends after some
+    #    ten thousand draws, instead of hanging this check.)
     rng = np.random.default_rng(430)
     params = _parameters(rng, 4)
-    params["by"][NEWLINE] = -100.0
+    params["by"][NEWLINE] = -7.0
     out = _call_sample(check, target, params, CHAR_TO_IX, 1)
     if not isinstance(out, list) or len(out) != MAX_LENGTH + 1 or NEWLINE in out[:-1] \
             or out[-1] != NEWLINE:
         hint = ("loop while idx != newline and counter != 50; after the loop, if counter "
                 "== 50, append the newline index.")
         if isinstance(out, list) and len(out) < MAX_LENGTH and NEWLINE in out:
-            hint = ("by[newline] = -100 makes the newline practically impossible, yet it was "
-                    "drawn after only a few letters: is by added before the softmax, "
+            hint = ("by[newline] = -7 makes the newline very unlikely, yet it was drawn after "
+                    "only a few letters: is by added before the softmax, "
                     "y = softmax(Wya a + by)?")
-        _fail(check, "with a newline probability of zero the name should be cut at 50 "
+        _fail(check, "with a newline probability close to zero the name should be cut at 50 "
                      "characters and end with the newline index.",
               expected=f"50 letters then {NEWLINE} (51 entries)", got=_short(out, 4)
               if isinstance(out, list) else _describe(out), hint=hint)

@@ -152,7 +152,8 @@ def figure_tokens():
     ax.text(-0.05, low - 1.0, "token:", ha="right", va="top", fontsize=10, color=MUTED)
     for cls, (colour, text) in CLASS_STYLE.items():
         ax.plot([], [], color=colour, lw=8, label=text)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.83), fontsize=9.5, frameon=True)
+    # to the right of the axes, level with the notes: inside, it could cover a high note
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 0.83), fontsize=9.5, frameon=True)
     ax.set_title("The first two bars of the corpus and their tokens", fontsize=12)
     fig.tight_layout()
     save(fig, "tokens.png")

@@ -441,11 +441,13 @@ def render_wav(score, path, seconds=20, rate=16000, bpm=120):
 def plot_piano_roll(stream_or_melody, ax=None, title=None):
     """Piano roll: time in quarter notes on x, MIDI pitch on y; melody notes in blue, chord
     notes in orange. Takes a music21 stream, a (melody, chords) pair or a melody list.
+    The legend sits outside the axes, to their right, so it never covers a note (a new figure
+    makes room for it with its constrained layout).
     Returns the matplotlib Axes drawn on (a new figure's when ax is None)."""
     import matplotlib.pyplot as plt
     melody, chords = _events(stream_or_melody)
     if ax is None:
-        _, ax = plt.subplots(figsize=(12, 4))
+        _, ax = plt.subplots(figsize=(12, 4), layout="constrained")
     mel = [(e.offset, e.duration, e.pitch) for e in melody if e.pitch is not None]
     acc = [(c.offset, c.duration, p) for c in chords for p in _voicing(list(c.pitch_classes))]
     for notes, colour, label in ((acc, "tab:orange", "chords"), (mel, "tab:blue", "melody")):
@@ -456,7 +458,7 @@ def plot_piano_roll(stream_or_melody, ax=None, title=None):
     ax.set_xlabel("time (quarter notes)")
     ax.set_ylabel("MIDI pitch")
     if mel or acc:
-        ax.legend(loc="upper right")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         ax.autoscale_view()
     if title:
         ax.set_title(title)
@@ -498,6 +500,8 @@ def import_keras_quietly():
     writes anything to stderr. So: TF_CPP_MIN_LOG_LEVEL=3 (errors only) unless already set,
     descriptor 2 points to /dev/null during the import only, and the "tensorflow" Python logger
     is set to ERROR (it warns, e.g., about retracing). Real errors still raise exceptions.
+    TensorFlow itself is imported inside the same silence, so `import tensorflow as tf` after
+    this call prints nothing either.
     Returns the keras module; importing it again later is free and silent.
     """
     import logging
@@ -509,6 +513,7 @@ def import_keras_quietly():
     try:
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), 2)
+        import tensorflow  # noqa: F401  (Keras' backend; loaded here, inside the silence)
         import keras
     finally:
         sys.stderr.flush()

@@ -117,8 +117,9 @@ def figure_tensor_shapes():
                 ax.add_patch(Rectangle((ox + j * cell, oy + (n_x - 1 - i) * cell), cell, cell,
                                        fc=fc, ec=BLUE if not highlight else ORANGE, lw=1.0,
                                        zorder=10 - t))
-        label(ax, ox + 0.45, oy + n_x * cell + 0.2,
-              f"$t={t + 1}$" if t < T - 1 else r"$t=T_x$", fontsize=10, color=BLUE,
+        step, index = (f"{t + 1}", f"{t}") if t < T - 1 else ("T_x", "T_x-1")
+        label(ax, ox + 0.55, oy + n_x * cell + 0.4,
+              rf"$x^{{\langle {step}\rangle}}$" + f"\n[:, :, {index}]", fontsize=8.5, color=BLUE,
               zorder=20)
     # Dimension annotations for the front slice.
     ox, oy = 1.0, 0.6
@@ -132,14 +133,16 @@ def figure_tensor_shapes():
     # Explanations on the right.
     tx = 9.0
     label(ax, tx, 5.4, r"x has shape $(n_x, m, T_x)$", fontsize=12, ha="left")
-    label(ax, tx, 4.5, "x[:, :, t]  one time step,", fontsize=10, ha="left", family="monospace")
-    label(ax, tx, 4.05, r"              shape $(n_x, m)$", fontsize=10, ha="left")
-    label(ax, tx, 3.2, "x[:, i, t]  example i at step t", fontsize=10, ha="left",
+    label(ax, tx, 4.5, "x[:, :, 0]  time step 1,", fontsize=10, ha="left", family="monospace")
+    label(ax, tx, 4.05, r"              $x^{\langle 1\rangle}$, shape $(n_x, m)$", fontsize=10, ha="left")
+    label(ax, tx, 3.2, "x[:, 2, 0]  example 3, step 1", fontsize=10, ha="left",
           family="monospace", color=ORANGE)
-    label(ax, tx, 2.75, r"              $= x^{(i)\langle t\rangle}$, shape $(n_x,)$",
+    label(ax, tx, 2.75, r"              $= x^{(3)\langle 1\rangle}$, shape $(n_x,)$",
           fontsize=10, ha="left", color=ORANGE)
     label(ax, tx, 1.8, r"hidden states a: $(n_a, m, T_x)$", fontsize=10, ha="left")
     label(ax, tx, 1.3, r"predictions y: $(n_y, m, T_x)$", fontsize=10, ha="left")
+    label(ax, tx, 0.45, "formulas count from 1, NumPy from 0:\n"
+          r"$x^{(e)\langle t\rangle}$ is x[:, e-1, t-1]", fontsize=9.5, ha="left", color="#555555")
     save(fig, "tensor_shapes.png")
 
 
@@ -298,12 +301,14 @@ def figure_gradient_norms():
         for _ in range(steps):
             v = W.T @ v
             norms.append(np.linalg.norm(v))
-        ax.semilogy(range(steps + 1), norms, color=color, lw=2, label=rf"$\rho = {rho}$")
+        ax.semilogy(range(steps + 1), norms, color=color, lw=2, label=rf"${rho}$")
     ax.set_title("linear recurrence  $a^{\\langle t\\rangle} = W a^{\\langle t-1\\rangle}$",
                  fontsize=11)
-    ax.set_xlabel("number of steps back in time  $T - t$")
-    ax.set_ylabel(r"$\|\partial L / \partial a^{\langle t\rangle}\|$")
-    ax.legend(fontsize=9, title="largest |eigenvalue|", title_fontsize=9)
+    ax.set_xlabel("number of steps back in time  $T - k$")
+    ax.set_ylabel(r"$\|\partial L / \partial a^{\langle k\rangle}\|$")
+    ax.set_ylim(1e-7, 1e8)
+    ax.legend(fontsize=9, title=r"$W$ = scale $\times$ orthogonal:" + "\n"
+              r"$\rho(W) = \|W\|_2 =$ scale", title_fontsize=9, loc="upper left", ncol=2)
     ax.grid(True, which="major", alpha=0.3)
 
     ax = axes[1]
@@ -311,7 +316,8 @@ def figure_gradient_norms():
     x_seq = rng.standard_normal((4, T))
     Wax = 0.5 * rng.standard_normal((n_a, 4))
     base = rng.standard_normal((n_a, n_a))
-    base /= np.max(np.abs(np.linalg.eigvals(base)))
+    base /= np.max(np.abs(np.linalg.eigvals(base)))  # spectral radius 1
+    base_norm = np.linalg.norm(base, 2)                 # its spectral norm is larger
     for scale, color in [(0.7, RED), (1.0, DARK), (1.6, BLUE), (3.0, PURPLE)]:
         Waa = scale * base
         a = np.zeros(n_a)
@@ -324,10 +330,11 @@ def figure_gradient_norms():
         for t in reversed(range(1, T)):
             v = Waa.T @ ((1 - states[t] ** 2) * v)
             norms.append(np.linalg.norm(v))
-        ax.semilogy(range(T), norms, color=color, lw=2, label=rf"$\rho(W_{{aa}}) = {scale}$")
+        ax.semilogy(range(T), norms, color=color, lw=2,
+                    label=rf"$\rho = {scale}$, $\|W_{{aa}}\|_2 = {scale * base_norm:.1f}$")
     ax.set_title("tanh RNN  (backpropagated through the real Jacobians)", fontsize=11)
-    ax.set_xlabel("number of steps back in time  $T - t$")
-    ax.legend(fontsize=9)
+    ax.set_xlabel("number of steps back in time  $T - k$")
+    ax.legend(fontsize=8.5, title="random $W_{aa}$: spectral radius, norm", title_fontsize=8.5)
     ax.grid(True, which="major", alpha=0.3)
     fig.tight_layout()
     save(fig, "gradient_norms.png")
@@ -337,11 +344,11 @@ def figure_gradient_norms():
 # 6. Backpropagation through time
 # ---------------------------------------------------------------------------
 def figure_bptt():
-    fig, ax = new_canvas(11, 5.0, (-0.5, 14.8), (-1.3, 6.4))
+    fig, ax = new_canvas(11, 5.0, (-0.5, 14.8), (-1.3, 6.7))
     xs = [2.0, 5.5, 9.0, 12.5]
     names = ["1", "2", "3", "4"]
     for k, (x, n) in enumerate(zip(xs, names)):
-        box(ax, x, 2.3, 1.6, 1.0, "cell", fontsize=10)
+        box(ax, x, 2.3, 1.6, 1.0, f"cell\nt = {k}", fontsize=9.5)
         arrow(ax, (x - 0.25, 0.3), (x - 0.25, 1.78))
         label(ax, x - 0.25, -0.05, rf"$x^{{\langle {n}\rangle}}$")
         arrow(ax, (x + 0.3, 1.78), (x + 0.3, 0.3), color=RED, ls="--")
@@ -364,8 +371,10 @@ def figure_bptt():
     line(ax, [4.2, 5.0], [-1.05, -1.05], color=RED, ls="--")
     label(ax, 5.15, -1.05, "backward pass: gradients flow right to left", fontsize=10,
           ha="left")
-    label(ax, 7.2, 6.1, "the gradient reaching a cell = da[:, :, t] (from its own loss)"
-          " + da_prev (from the later cell)", fontsize=10, color="#555555")
+    label(ax, 7.2, 6.35, "the gradient reaching cell t = da[:, :, t] (from its own loss)"
+          " + da_prev (from cell t + 1)", fontsize=10, color="#555555")
+    label(ax, 7.2, 5.85, r"formulas count steps from 1 ($x^{\langle 1\rangle}, L^{\langle 1\rangle}$), "
+          "code indices from 0 (t = 0, x[:, :, 0])", fontsize=9.5, color="#555555")
     save(fig, "bptt.png")
 
 

@@ -1,23 +1,75 @@
 """Catalogue of assignment 2: wrong implementations students write, and correct variants.
 
-Names they call (np, the dino_utils helpers, clip, sample, optimize) resolve to the reference
-here, and to the student's namespace in a notebook.
+Names they call (np, copy, the dino_utils helpers, clip, sample, optimize) resolve to the
+reference here, and to the student's namespace in a notebook. `notebook_namespace()` is that
+namespace: the notebook's locked setup and data cells run, so that an entry graded in it meets
+a name the setup cell forgot to import as a NameError, as a student would
+(tests/test_dino_catalogue.py checks every entry's names against it). Entries whose slug starts
+with `template` are written the way solutions of the original course's newest template are:
+an existing correct solution must earn full marks.
 """
+import copy
+
 import numpy as np
 
+from ...graders.dinosaur_island import (FIXED_BOUND_HINT, P_NOT_1D_HINT, STATE_KEY_HINT, UNCLIPPED_HINT,
+                                        UNSEEDED_HINT)
 from ...oracle.dinosaur_island import (clip, get_initial_loss, get_sample,  # noqa: F401
                                        initialize_parameters, optimize, rnn_backward, rnn_forward,
                                        sample, smooth, softmax, update_parameters)
-from .. import correct, wrong
+from .. import correct, setup_namespace, wrong
+
+ASSIGNMENT = "dinosaur_island"
+
+
+def notebook_namespace():
+    """The names a student's code sees in the notebook (the locked setup and data cells run,
+    `autograder.catalogue.setup_namespace`), plus the reference solution of every graded function."""
+    from ...graders import graded_names
+    from ...oracle import dinosaur_island as oracle
+    namespace = setup_namespace(ASSIGNMENT)
+    namespace.update({name: getattr(oracle, name) for name in graded_names(ASSIGNMENT)})
+    return namespace
 
 
 # ------------------------------------------------------------------------------------ clip
 
-@wrong("np.clip returns a new array: assign it back (or pass out=) so the dict holds the clipped values.")
+@wrong(UNCLIPPED_HINT)
 def clip__result_discarded(gradients, maxValue):
     for key in ["dWaa", "dWax", "dWya", "db", "dby"]:
         np.clip(gradients[key], -maxValue, maxValue)
     return gradients
+
+
+@wrong(UNCLIPPED_HINT)
+def clip__copy_clipped_original_returned(gradients, maxValue):
+    clipped = copy.deepcopy(gradients)
+    for key in ["dWaa", "dWax", "dWya", "db", "dby"]:
+        np.clip(clipped[key], -maxValue, maxValue, out=clipped[key])
+    return gradients
+
+
+@wrong(UNCLIPPED_HINT)
+def clip__loop_variable_rebound(gradients, maxValue):
+    gradients = copy.deepcopy(gradients)
+    dWaa, dWax, dWya, db, dby = (gradients["dWaa"], gradients["dWax"], gradients["dWya"],
+                                 gradients["db"], gradients["dby"])
+    for gradient in [dWax, dWaa, dWya, db, dby]:
+        gradient = np.clip(gradient, -maxValue, maxValue)
+    return {"dWaa": dWaa, "dWax": dWax, "dWya": dWya, "db": db, "dby": dby}
+
+
+@wrong(FIXED_BOUND_HINT.format(bound=5))
+def clip__fixed_threshold(gradients, maxValue):
+    for key in ["dWaa", "dWax", "dWya", "db", "dby"]:
+        np.clip(gradients[key], -5, 5, out=gradients[key])
+    return gradients
+
+
+@wrong("End with `return gradients`: a function without a return statement returns None.")
+def clip__no_return(gradients, maxValue):
+    for key in ["dWaa", "dWax", "dWya", "db", "dby"]:
+        np.clip(gradients[key], -maxValue, maxValue, out=gradients[key])
 
 
 @wrong("Clip from below too: the range is [-maxValue, maxValue].")
@@ -67,6 +119,20 @@ def clip__in_place_over_items(gradients, maxValue):
 @correct("a new dict built with np.maximum and np.minimum")
 def clip__new_dict(gradients, maxValue):
     return {key: np.maximum(np.minimum(value, maxValue), -maxValue) for key, value in gradients.items()}
+
+
+@correct("the original template's way: a deep copy (copy.deepcopy), its arrays unpacked and clipped with "
+         "np.clip(..., out=...), returned as a new dict without da_next")
+def clip__template_deepcopy(gradients, maxValue):
+    gradients = copy.deepcopy(gradients)
+    dWaa, dWax, dWya, db, dby = gradients['dWaa'], gradients['dWax'], gradients['dWya'], gradients['db'], gradients['dby']
+
+    # clip every gradient in place (in the copy), to avoid exploding gradients
+    for gradient in [dWax, dWaa, dWya, db, dby]:
+        np.clip(gradient, -maxValue, maxValue, out = gradient)
+
+    gradients = {"dWaa": dWaa, "dWax": dWax, "dWya": dWya, "db": db, "dby": dby}
+    return gradients
 
 
 # ---------------------------------------------------------------------------------- sample
@@ -195,6 +261,92 @@ def sample__bias_missing(parameters, char_to_ix, seed):
     return indices
 
 
+@wrong(UNSEEDED_HINT)
+def sample__unseeded(parameters, char_to_ix, seed):
+    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
+    vocab_size, n_a = by.shape[0], Waa.shape[1]
+    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
+    indices, idx, counter = [], -1, 0
+    while idx != char_to_ix["\n"] and counter != 50:
+        a = np.tanh(Wax @ x + Waa @ a_prev + b)
+        y = softmax(Wya @ a + by)
+        idx = np.random.choice(range(vocab_size), p=y.ravel())
+        indices.append(idx)
+        x = np.zeros((vocab_size, 1))
+        x[idx] = 1
+        a_prev = a
+        seed += 1
+        counter += 1
+    if counter == 50:
+        indices.append(char_to_ix["\n"])
+    return indices
+
+
+@wrong("Add 1 to seed after every draw, as well as to counter: the draw at step k uses np.random.seed(seed + 2k).")
+def sample__seed_not_incremented(parameters, char_to_ix, seed):
+    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
+    vocab_size, n_a = by.shape[0], Waa.shape[1]
+    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
+    indices, idx, counter = [], -1, 0
+    while idx != char_to_ix["\n"] and counter != 50:
+        a = np.tanh(Wax @ x + Waa @ a_prev + b)
+        y = softmax(Wya @ a + by)
+        np.random.seed(counter + seed)
+        idx = np.random.choice(range(vocab_size), p=y.ravel())
+        indices.append(idx)
+        x = np.zeros((vocab_size, 1))
+        x[idx] = 1
+        a_prev = a
+        counter += 1
+    if counter == 50:
+        indices.append(char_to_ix["\n"])
+    return indices
+
+
+@wrong("Seed with counter + seed: np.random.seed(counter) alone gives every seed the same name.")
+def sample__seed_argument_ignored(parameters, char_to_ix, seed):
+    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
+    vocab_size, n_a = by.shape[0], Waa.shape[1]
+    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
+    indices, idx, counter = [], -1, 0
+    while idx != char_to_ix["\n"] and counter != 50:
+        a = np.tanh(Wax @ x + Waa @ a_prev + b)
+        y = softmax(Wya @ a + by)
+        np.random.seed(counter)
+        idx = np.random.choice(range(vocab_size), p=y.ravel())
+        indices.append(idx)
+        x = np.zeros((vocab_size, 1))
+        x[idx] = 1
+        a_prev = a
+        seed += 1
+        counter += 1
+    if counter == 50:
+        indices.append(char_to_ix["\n"])
+    return indices
+
+
+@wrong(P_NOT_1D_HINT)
+def sample__two_dimensional_p(parameters, char_to_ix, seed):
+    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
+    vocab_size, n_a = by.shape[0], Waa.shape[1]
+    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
+    indices, idx, counter = [], -1, 0
+    while idx != char_to_ix["\n"] and counter != 50:
+        a = np.tanh(Wax @ x + Waa @ a_prev + b)
+        y = softmax(Wya @ a + by)
+        np.random.seed(counter + seed)
+        idx = np.random.choice(range(vocab_size), p=y)
+        indices.append(idx)
+        x = np.zeros((vocab_size, 1))
+        x[idx] = 1
+        a_prev = a
+        seed += 1
+        counter += 1
+    if counter == 50:
+        indices.append(char_to_ix["\n"])
+    return indices
+
+
 @correct("np.random.choice(vocab_size, ...) and a for loop with break")
 def sample__for_loop(parameters, char_to_ix, seed):
     vocab_size = parameters["by"].shape[0]
@@ -212,6 +364,43 @@ def sample__for_loop(parameters, char_to_ix, seed):
         if idx == newline:
             return indices
     return indices + [newline]
+
+
+@correct("the original template's way: np.dot, np.random.choice over list(range(vocab_size)), the newline "
+         "appended after a name cut at 50 characters")
+def sample__template(parameters, char_to_ix, seed):
+    # the parameters, the vocabulary size and the number of hidden units
+    Waa, Wax, Wya, by, b = parameters['Waa'], parameters['Wax'], parameters['Wya'], parameters['by'], parameters['b']
+    vocab_size = by.shape[0]
+    n_a = Waa.shape[1]
+
+    x = np.zeros((vocab_size, 1))   # the zero input of the first step
+    a_prev = np.zeros((n_a, 1))     # and the zero hidden state
+    indices = []
+    idx = -1
+    counter = 0
+    newline_character = char_to_ix['\n']
+
+    while (idx != newline_character and counter != 50):
+        a = np.tanh(np.dot(Wax, x) + np.dot(Waa, a_prev) + b)
+        z = np.dot(Wya, a) + by
+        y = softmax(z)
+
+        np.random.seed(counter + seed)
+        idx = np.random.choice(list(range(vocab_size)), p = y.ravel())
+        indices.append(idx)
+
+        x = np.zeros((vocab_size, 1))
+        x[idx] = 1
+        a_prev = a
+
+        seed += 1
+        counter +=1
+
+    if (counter == 50):
+        indices.append(char_to_ix['\n'])
+
+    return indices
 
 
 @correct("the one-hot input as a column of the identity, vocabulary size from char_to_ix")
@@ -286,6 +475,15 @@ def optimize__updates_a_copy(X, Y, a_prev, parameters, learning_rate=0.01):
     gradients = clip(gradients, 5)
     updated = update_parameters({k: v.copy() for k, v in parameters.items()}, gradients, learning_rate)
     return loss, gradients, a[len(X) - 1]
+
+
+@wrong(STATE_KEY_HINT)
+def optimize__state_after_the_end(X, Y, a_prev, parameters, learning_rate=0.01):
+    loss, cache = rnn_forward(X, Y, a_prev, parameters)
+    gradients, a = rnn_backward(X, Y, parameters, cache)
+    gradients = clip(gradients, 5)
+    parameters = update_parameters(parameters, gradients, learning_rate)
+    return loss, gradients, a[len(X)]
 
 
 @correct("the update written out by hand, in place")
@@ -430,6 +628,28 @@ def model__newline_kept_in_name(data_x, ix_to_char, char_to_ix, num_iterations=3
     return parameters, last_dino_name
 
 
+@wrong("Take each name from examples (stripped and shuffled by the given code), not from data_x: data_x keeps "
+       "the file's order and the names' trailing newlines.")
+def model__data_x_not_examples(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
+    parameters = initialize_parameters(n_a, vocab_size, vocab_size)
+    loss = get_initial_loss(vocab_size, dino_names)
+    examples = [x.strip() for x in data_x]
+    np.random.seed(0)
+    np.random.shuffle(examples)
+    a_prev = np.zeros((n_a, 1))
+    last_dino_name = "abc"
+    for j in range(num_iterations):
+        idx = j % len(examples)
+        X = [None] + [char_to_ix[ch] for ch in data_x[idx]]
+        Y = X[1:] + [char_to_ix["\n"]]
+        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
+        loss = smooth(loss, curr_loss)
+        if j % 2000 == 0:
+            for seed in range(dino_names):
+                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
+    return parameters, last_dino_name
+
+
 @correct("the example built with a list comprehension over the characters and an explicit newline index")
 def model__comprehension(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
     n_x, n_y = vocab_size, vocab_size
@@ -473,4 +693,44 @@ def model__while_loop(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=
         if j % 2000 == 0:
             last_dino_name = [get_sample(sample(parameters, char_to_ix, s), ix_to_char) for s in range(dino_names)][-1]
         j += 1
+    return parameters, last_dino_name
+
+
+@correct("the original template's way: the name split into characters, then indices, a newline index variable, "
+         "progress printed every 2,000 iterations whatever verbose says, sampling seeds counted by hand")
+def model__template(data_x, ix_to_char, char_to_ix, num_iterations = 35000, n_a = 50, dino_names = 7, vocab_size = 27, verbose = False):
+    n_x, n_y = vocab_size, vocab_size
+    parameters = initialize_parameters(n_a, n_x, n_y)
+    loss = get_initial_loss(vocab_size, dino_names)
+
+    examples = [x.strip() for x in data_x]
+    np.random.seed(0)
+    np.random.shuffle(examples)
+    a_prev = np.zeros((n_a, 1))
+    last_dino_name = "abc"
+
+    for j in range(num_iterations):
+        idx = j % len(examples)
+        single_example = examples[idx]
+        single_example_chars = [c for c in single_example]
+        single_example_ix = [char_to_ix[c] for c in single_example_chars]
+        X = [None] + single_example_ix
+        ix_newline = char_to_ix["\n"]
+        Y = X[1:] + [ix_newline]
+
+        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate = 0.01)
+        if verbose and j in [0, len(examples) - 1, len(examples)]:
+            print("j =", j, "idx =", idx)
+
+        loss = smooth(loss, curr_loss)
+        if j % 2000 == 0:
+            print('Iteration: %d, Loss: %f' % (j, loss) + '\n')
+            seed = 0
+            for name in range(dino_names):
+                sampled_indices = sample(parameters, char_to_ix, seed)
+                last_dino_name = get_sample(sampled_indices, ix_to_char)
+                print(last_dino_name.replace('\n', ''))
+                seed += 1
+            print('\n')
+
     return parameters, last_dino_name

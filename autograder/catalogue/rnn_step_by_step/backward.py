@@ -7,6 +7,7 @@ import numpy as np
 
 from ...oracle.rnn_step_by_step import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
                                        rnn_cell_backward, rnn_cell_forward, sigmoid, softmax)
+from ...graders.numpy_functions import fails_when_hint
 from .. import correct, wrong
 
 
@@ -377,6 +378,28 @@ def rnn_backward__averaged_over_time(da, caches):
         dba += gradients["dba"]
     da0 = da_prevt
     return {"dx": dx, "da0": da0, "dWax": dWax / T_x, "dWaa": dWaa / T_x, "dba": dba / T_x}
+
+
+@wrong(fails_when_hint(["T_x"]))
+def rnn_backward__assumes_two_steps(da, caches):
+    (caches, x) = caches
+    (a2, a1, x2, parameters) = caches[1]
+    n_a, m, T_x = da.shape
+    n_x, m = x2.shape
+    dx = np.zeros((n_x, m, T_x))
+    dWax = np.zeros((n_a, n_x))
+    dWaa = np.zeros((n_a, n_a))
+    dba = np.zeros((n_a, 1))
+    da_prevt = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
+        dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
+        dx[:, :, t] = dxt
+        dWax += gradients["dWax"]
+        dWaa += gradients["dWaa"]
+        dba += gradients["dba"]
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
 # --------------------------------------------------------------------- lstm_cell_backward
@@ -969,3 +992,41 @@ def lstm_backward__skips_step_zero(da, caches):
     da0 = da_prevt
     return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
             "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+
+
+@wrong("Both gradients travel back through time: call lstm_cell_backward(da[:, :, t] + da_prevt, "
+       "dc_prevt, ...), where da_prevt and dc_prevt are the da_prev and dc_prev of step t+1 (zeros only "
+       "for the last step); yours restarts both at every step.")
+def lstm_backward__nothing_carried(da, caches):
+    step_caches, x = caches
+    n_a, m, T_x = da.shape
+    grads = {}
+    dx = np.zeros(x.shape)
+    for t in reversed(range(T_x)):
+        step = lstm_cell_backward(da[:, :, t], np.zeros((n_a, m)), step_caches[t])
+        dx[:, :, t] = step["dxt"]
+        for key in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"):
+            grads[key] = grads.get(key, 0) + step[key]
+        da0 = step["da_prev"]
+    return {"dx": dx, "da0": da0, **grads}
+
+
+@wrong(fails_when_hint(["T_x"]))
+def lstm_backward__assumes_two_steps(da, caches):
+    (caches, x) = caches
+    (a2, c2, a1, c1, f2, i2, cc2, o2, x2, parameters) = caches[1]
+    n_a, m, T_x = da.shape
+    n_x = x2.shape[0]
+    dx = np.zeros((n_x, m, T_x))
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    grads = {key: np.zeros_like(parameters[key[1:]]) for key in
+             ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
+    for t in reversed(range(T_x)):
+        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
+        da_prevt = gradients["da_prev"]
+        dc_prevt = gradients["dc_prev"]
+        dx[:, :, t] = gradients["dxt"]
+        for key in grads:
+            grads[key] += gradients[key]
+    return {"dx": dx, "da0": da_prevt, **grads}

@@ -7,6 +7,7 @@ import numpy as np
 
 from ...oracle.rnn_step_by_step import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
                                        rnn_cell_backward, rnn_cell_forward, sigmoid, softmax)
+from ...graders.numpy_functions import OVERWRITTEN_CACHE_HINT, OVERWRITTEN_VALUE_HINT
 from .. import correct, wrong
 
 
@@ -165,6 +166,33 @@ def rnn_forward__stores_previous_state(x, a0, parameters):
         caches.append(cache)
         a_prev = a_next
     return a, y_pred, (caches, x)
+
+
+@wrong(OVERWRITTEN_CACHE_HINT)
+def rnn_forward__state_updated_in_place(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
+    a_prev = a0.copy()
+    for t in range(T_x):
+        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_prev, parameters)
+        a[:, :, t], y_pred[:, :, t] = a_next, yt
+        caches.append(cache)
+        a_prev[:] = a_next
+    return a, y_pred, (caches, x)
+
+
+@wrong(OVERWRITTEN_VALUE_HINT)
+def rnn_forward__one_array_for_every_step(x, a0, parameters):
+    a_t = a0.copy()
+    states, predictions, caches = [], [], []
+    for t in range(x.shape[2]):
+        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_t, parameters)
+        a_t[...] = a_next
+        states.append(a_t)
+        predictions.append(yt)
+        caches.append(cache)
+    return np.stack(states, axis=2), np.stack(predictions, axis=2), (caches, x)
 
 
 @correct("the cell written inline instead of calling rnn_cell_forward")
@@ -405,6 +433,35 @@ def lstm_forward__caches_reversed(x, a0, parameters):
         a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
         a[:, :, t], c[:, :, t] = a_next, c_next
         caches.insert(0, cache)
+    return a, y, c, (caches, x)
+
+
+@wrong(OVERWRITTEN_CACHE_HINT)
+def lstm_forward__cell_state_updated_in_place(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
+    caches, a_next, c_next = [], a0, np.zeros((n_a, m))
+    for t in range(T_x):
+        a_next, c_new, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
+        c_next[:] = c_new
+        a[:, :, t], c[:, :, t] = a_next, c_next
+        caches.append(cache)
+    return a, y, c, (caches, x)
+
+
+@wrong(OVERWRITTEN_CACHE_HINT)
+def lstm_forward__previous_cell_state_as_a_slice(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
+    caches, a_next = [], a0
+    for t in range(T_x):
+        # c[:, :, -1] is still zero at t = 0, but the cache keeps the slice, which the last step fills
+        a_next, c[:, :, t], y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c[:, :, t - 1],
+                                                                  parameters)
+        a[:, :, t] = a_next
+        caches.append(cache)
     return a, y, c, (caches, x)
 
 
