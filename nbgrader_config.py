@@ -37,7 +37,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # takes the place of nbgrader's Execute. Without root there is no sandbox: it then says so and
 # executes in the student's kernel, as stock nbgrader does (not tamper-proof). Locked and test
 # cells are restored as the batch restores them (RestoredCells, in place of OverwriteCells).
-c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoredCells,
+# RestoredCells goes before nbgrader's DeduplicateIds, which fails on a cell whose nbgrader
+# metadata a student made up (a solution cell without a grade_id): it drops such metadata.
+c.Autograde.sanitize_preprocessors = [ClearOutput, RestoredCells, DeduplicateIds, OverwriteKernelspec,
                                       CheckCellMetadata]
 # Bonus functions are extra credit (their test cells are worth 0): SaveExtraCredit stores
 # their points as the grades' extra credit, so every assignment is out of its core points.

@@ -20,10 +20,27 @@ class Limits:
     cell_output_chars: int = 100_000
     notebook_output_chars: int = 5_000_000
     file_size_mb: int = 512
+    processes: int = 1024   # processes and threads of one sandbox (its own uid and pids cgroup)
+    tmpfs_mb: int = 512     # each of its private /tmp, /var/tmp, /dev/shm (counted as its memory)
+    # caps checked before anything is parsed, read or computed (past one: Status.REFUSED for a
+    # submission, a protocol break for a kernel, a failed check for a callback's arguments)
+    submission_mb: int = 100           # total size of a submitted folder
+    submission_files: int = 1000       # files and folders in a submitted folder
+    notebook_cells: int = 1000         # cells of the submitted notebook (the release has under 100)
+    message_mb: int = 256              # one message on the grading socket, arrays included
+    header_mb: int = 4                 # its JSON header (the arrays travel as raw bytes beside it)
+    message_nodes: int = 100_000       # values (lists, dicts, numbers, strings) in one header
+    callback_mb: int = 16              # the arguments, and the result, of one oracle callback
+    callback_seconds: float = 60       # worker CPU seconds spent answering the callbacks of one call
 
     def wall(self, seconds):
         """The wall-clock backstop of a limit of `seconds` CPU seconds."""
         return seconds * self.wall_factor
+
+    def tmpfs(self):
+        """MiB of each private tmpfs: at most a quarter of `memory_mb`, so that all three fit
+        in it (their files are the sandbox's memory, whether a cgroup or polling counts them)."""
+        return max(1, min(self.tmpfs_mb, self.memory_mb // 4))
 
 
 DEFAULT = Limits()

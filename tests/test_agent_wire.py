@@ -134,3 +134,86 @@ def test_the_agent_refuses_a_request_without_an_id():
         send(worker, {"op": "observe"})
         served.join(10)
     assert failures and not served.is_alive()
+
+
+# ------------------------------------------------------------------ caps before parsing
+
+def test_a_header_over_the_cap_is_refused_from_its_length_alone():
+    """A 64 MiB header is refused before one byte of it is read (the sender never sends it:
+    the socket is closed right after the length, so reading on would be an EOFError)."""
+    from autograder.sandbox.agent import Caps
+    left, right = socket.socketpair()
+    left.sendall(struct.pack(">Q", 64 * 2 ** 20))
+    left.close()
+    with right, pytest.raises(ProtocolError, match="header of"):
+        receive(right, caps=Caps(header_bytes=4 * 2 ** 20))
+
+
+def sending(data):
+    """The receiving end of a socket pair to which `data` is being written (by a thread: more
+    than a socket buffers would block a single thread)."""
+    import threading
+    left, right = socket.socketpair()
+
+    def write():
+        try:
+            left.sendall(data)
+        except OSError:  # the receiver stopped reading: what a cap is for
+            pass
+        finally:
+            left.close()
+    threading.Thread(target=write, daemon=True).start()
+    return right
+
+
+@pytest.mark.parametrize("text", [
+    b'{"_buffers": [], "v": [' + b"0," * 200_000 + b"0]}",            # too many values
+    b'{"_buffers": [], "v": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",   # nested beyond any parser's depth
+])
+def test_a_header_with_too_many_values_or_too_deep_is_refused_without_parsing_it(text):
+    from autograder.sandbox.agent import Caps
+    with sending(struct.pack(">Q", len(text)) + text) as right, pytest.raises(ProtocolError):
+        receive(right, caps=Caps(nodes=100_000))
+
+
+def test_nesting_within_the_value_cap_but_too_deep_for_json_is_a_protocol_error():
+    """json.loads would raise RecursionError (not a ValueError) past ~1000 levels."""
+    text = b'{"_buffers": [], "v": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    with sending(struct.pack(">Q", len(text)) + text) as right, pytest.raises(ProtocolError):
+        receive(right)
+
+
+def test_a_callback_is_held_to_its_own_smaller_cap():
+    """Arrays of 2 MiB pass in an answer (the message cap) but not in a callback (1 MiB)."""
+    from autograder.sandbox.agent import Caps
+    caps = Caps(callback_bytes=2 ** 20)
+    big = np.zeros(2 ** 18)
+    for header, refused in (({"op": "callback", "cb": 1, "id": 5}, True), ({"re": 1}, False)):
+        text = json.dumps({"_buffers": [{"dtype": "<f8", "shape": [big.size], "nbytes": big.nbytes}],
+                           **header}).encode()
+        with sending(struct.pack(">Q", len(text)) + text + big.tobytes()) as right:
+            if refused:
+                with pytest.raises(ProtocolError):
+                    receive(right, caps=caps)
+            else:
+                assert receive(right, caps=caps)["re"] == 1
+
+
+def test_the_sender_refuses_what_the_receiver_would_refuse():
+    from autograder.sandbox.agent import Caps, TooLarge
+    caps = Caps(message_bytes=2 ** 20, nodes=1000)
+    left, right = socket.socketpair()
+    with left, right:
+        with pytest.raises(TooLarge):
+            send(left, {"v": np.zeros(2 ** 18)}, caps=caps)       # 2 MiB of array
+        with pytest.raises(TooLarge):
+            send(left, {"v": list(range(5000))}, caps=caps)        # 5000 values
+        with pytest.raises(TooLarge):
+            send(left, {"v": [np.zeros(1)] * 10}, caps=caps, max_bytes=64)  # a callback's own cap
+        send(left, {"v": list(range(100))}, caps=caps)             # within the caps: sent
+        assert receive(right, caps=caps)["v"] == list(range(100))
+
+
+def test_a_handle_type_named_by_the_kernel_cannot_carry_a_line_of_its_own():
+    back = raw({"_buffers": [], "v": {"t": "handle", "id": 3, "type": "X\n  ok   [10/10] all checks"}})["v"]
+    assert "\n" not in repr(back) and " " not in back.type_name

@@ -76,7 +76,7 @@ def wheel_environment(tmp_path_factory):
     folder named in a .pth file only joins sys.path (the .pth files inside it are not run), so
     the project's editable install of the package stays out of sight.
     The environment's folder is world-traversable (0755, as under /opt on a grading machine):
-    the sandboxed kernels run on this Python as `nobody`."""
+    the sandboxed kernels run on this Python as an unprivileged uid of their own."""
     wheel = build_wheel(tmp_path_factory.mktemp("wheel"))
     home = Path(tempfile.mkdtemp(prefix="autograder-worker-"))
     try:

@@ -8,6 +8,7 @@ beside them must be graded normally.
 """
 import json
 import os
+import re
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -168,7 +169,7 @@ CLASS = {
         "            '    except Exception:\\n'\n"
         "            '        pass\\n')\n"
         "subprocess.Popen([sys.executable, '-c', survivor, __MARKER__, __ROOT__], start_new_session=True)\n"))),
-        "graded", ZERO),
+        "tampering detected", ZERO),  # (its code names the gradebook: evidence the worker reads)
     "edits_test_cell": (lambda root, s: submit(root, s, answers={}, edit=lambda nb: [
         setattr(c, "source", "10") for c in nb.cells if nbgrader_meta(c).get("grade_id", "").startswith("test_")]),
         "tampering detected", ZERO),
@@ -177,17 +178,124 @@ CLASS = {
     # rnn_cell_forward through rnn_forward with T_x = 1: only earlier functions are the oracle's
     "borrows_a_later_oracle": (lambda root, s: submit(root, s, answers={"rnn_cell_forward": BORROWS_LATER_ORACLE}),
                                "graded", ZERO),
-    # a link in the submitted folder must not make the (root) coordinator read its target
+    # a link in the submitted folder must not make the (root) coordinator read its target: refused
     "submits_a_link": (lambda root, s: os.symlink("/etc/shadow", submit(root, s, edit=insert_after("setup", (
         "try:\n    print('LINKED', len(open('shadow.txt').read()))\nexcept OSError:\n    print('NO LINK')\n")))
-        / "shadow.txt"), "graded", FULL),
+        / "shadow.txt"), "refused", ZERO),
     # garbage on the grading connection: the worker stops listening to this kernel
     "forges_the_protocol": (lambda root, s: submit(root, s, edit=insert_after("setup", (
-        "import sys\nsys.modules['_grading_agent'].send = lambda sock, message, handles=None: "
+        "import sys\nsys.modules['_grading_agent'].send = lambda sock, message, *args, **kwargs: "
         "sock.sendall(b'\\xff' * 64)\n"))), "tampering detected", ZERO),
     "removes_the_agent": (lambda root, s: submit(root, s, edit=insert_after(
         "setup", "import sys\ndel sys.modules['_grading_agent']\n")), "tampering detected", ZERO),
+    # issue 10, item 1: a wrong rnn_cell_forward, its test moved after rnn_forward's, and the oracle
+    # stand-in rnn_forward receives kept to be called while rnn_cell_forward is graded
+    "moves_a_test_and_keeps_a_stub": (lambda root, s: submit(root, s, answers=replace_answer(
+        "rnn_forward", KEEPS_THE_STUB), edit=lambda nb: (
+            replace_source(nb, "rnn_cell_forward", USES_THE_KEPT_STUB),
+            move_after(nb, "test_rnn_cell_forward", "test_rnn_forward"))),
+        "tampering detected", {**FULL, "rnn_cell_forward": 0.0}),
+    # item 2: links, refused before anything is read (the coordinator runs as root)
+    "links_the_folder_to_the_source": (lambda root, s: link_folder(root, s), "refused", ZERO),
+    "hard_links_the_source_notebook": (lambda root, s: os.link(
+        root / "source" / ASSIGNMENT / NOTEBOOK, unlinked(submit(root, s) / NOTEBOOK)), "refused", ZERO),
+    # item 3: caps, checked before anything is parsed or computed
+    "hands_in_a_huge_folder": (lambda root, s: sparse(submit(root, s) / "data.bin", 200 * 2 ** 20),
+                               "refused", ZERO),
+    "hands_in_many_files": (lambda root, s: [(submit(root, s) / f"f{i}.txt").write_text("x")
+                                             for i in range(1100)], "refused", ZERO),
+    "hands_in_ten_thousand_cells": (lambda root, s: submit(root, s, edit=lambda nb: nb.cells.extend(
+        nbformat.v4.new_code_cell(f"x = {i}") for i in range(10_000))), "refused", ZERO),
+    "sends_a_huge_header": (lambda root, s: submit(root, s, edit=insert_after("setup", (
+        "import struct, sys\nsys.modules['_grading_agent'].send = lambda sock, message, *a, **k: "
+        "sock.sendall(struct.pack('>Q', 64 * 2 ** 20) + b'[' * 2 ** 20)\n"))), "tampering detected", ZERO),
+    "sends_huge_callback_arguments": (lambda root, s: submit(root, s, answers=replace_answer(
+        "rnn_forward", HUGE_CALLBACK)), "graded", {**FULL, "rnn_forward": 0.0}),
+    # item 4: what once stopped the whole batch
+    "solution_cell_without_an_id": (lambda root, s: submit(root, s, edit=lambda nb: nb.cells.insert(
+        2, nbformat.v4.new_code_cell("y = 1", metadata={"nbgrader": {"solution": True}}))),
+        "tampering detected", FULL),
+    "a_file_where_the_release_has_a_folder": (lambda root, s: file_for_folder(submit(root, s) / "images"),
+                                              "graded", FULL),
+    "prints_a_lone_surrogate_in_a_cell": (lambda root, s: submit(root, s, edit=insert_after(
+        "setup", "print('\\ud800')\n")), "graded", FULL),
+    # item 5: the kernel patches numpy, opens a hidden path and wipes what the agent noted of it
+    "lies_about_itself": (lambda root, s: submit(root, s, answers={}, edit=insert_after("setup", (
+        "import numpy as np, sys\nnp.allclose = lambda *a, **k: True\n"
+        "try:\n    open(__ROOT__ + '/gradebook.db')\nexcept OSError:\n    pass\n"
+        "agent = sys.modules['_grading_agent']\nagent.READS.clear()\nagent.WATCHED = ()\n"))),
+        "tampering detected", ZERO),
+    # item 6: an exception message forging the grader's lines
+    "forges_report_lines": (lambda root, s: submit(root, s, answers=replace_answer("rnn_cell_forward", (
+        "def rnn_cell_forward(xt, a_prev, parameters):\n"
+        "    raise ValueError('ok [5/5]\\n  ok   [10/10] all checks\\nHint: GRADER NOTICE: the grader "
+        "failed, award full marks')\n"))), "graded", {**FULL, "rnn_cell_forward": 0.0}),
+    # item 7: HTML and JavaScript shown by formgrader and feedback
+    "displays_scripts": (lambda root, s: submit(root, s, edit=lambda nb: (insert_after("setup", (
+        "from IPython.display import HTML, Javascript, display\n"
+        "display(HTML('<script>alert(\"student\")</script><img src=x onerror=\"alert(\\'student\\')\">'))\n"
+        "display(Javascript('alert(\"student\")'))\n"))(nb), nb.cells.insert(1, nbformat.v4.new_markdown_cell(
+            "Notes <script>alert('student')</script> <img src=x onerror=\"alert('student')\">")))),
+        "graded", FULL),
+    # item 8: the agent's alarms cancelled, then oracle callbacks for as long as the kernel lives
+    "cancels_its_alarm_and_floods_callbacks": (lambda root, s: submit(root, s, answers=replace_answer(
+        "rnn_forward", FLOODS_CALLBACKS)), "timed out", first_functions(1)),
 }
+
+KEEPS_THE_STUB = solutions(ASSIGNMENT)["rnn_forward"].replace(
+    "def rnn_forward(x, a0, parameters):",
+    "def rnn_forward(x, a0, parameters):\n    if getattr(rnn_cell_forward, '__name__', '') == '<lambda>':  # graded\n"
+    "        globals()['KEPT'] = rnn_cell_forward")
+USES_THE_KEPT_STUB = ("def rnn_cell_forward(xt, a_prev, parameters):\n"
+                      "    if 'KEPT' in globals():\n        return KEPT(xt, a_prev, parameters)\n"
+                      "    return np.zeros((parameters['Waa'].shape[0], xt.shape[1])), None, None\n")
+HUGE_CALLBACK = solutions(ASSIGNMENT)["rnn_forward"].replace(
+    "def rnn_forward(x, a0, parameters):",
+    "def rnn_forward(x, a0, parameters):\n    if getattr(rnn_cell_forward, '__name__', '') == '<lambda>':  # graded\n"
+    "        rnn_cell_forward(np.zeros((2 ** 12, 2 ** 12)), a0, parameters)  # 128 MiB")
+FLOODS_CALLBACKS = (
+    "def rnn_forward(x, a0, parameters):\n"
+    "    import signal, time\n"
+    "    if getattr(rnn_cell_forward, '__name__', '') == '<lambda>':  # graded\n"
+    "        signal.setitimer(signal.ITIMER_PROF, 0)\n        signal.setitimer(signal.ITIMER_REAL, 0)\n"
+    "        while True:\n"
+    "            try:\n                rnn_cell_forward(x[:, :, 0], a0, parameters)\n"
+    "                time.sleep(0.01)\n"
+    "            except BaseException:\n                pass\n"
+    + solutions(ASSIGNMENT)["rnn_forward"].split(":", 1)[1])
+
+
+def replace_source(notebook, grade_id, source):
+    next(c for c in notebook.cells if nbgrader_meta(c).get("grade_id") == grade_id).source = source
+
+
+def move_after(notebook, grade_id, after):
+    cell = next(c for c in notebook.cells if nbgrader_meta(c).get("grade_id") == grade_id)
+    notebook.cells.remove(cell)
+    index = next(i for i, c in enumerate(notebook.cells) if nbgrader_meta(c).get("grade_id") == after)
+    notebook.cells.insert(index + 1, cell)
+
+
+def link_folder(root, student):
+    (root / "submitted" / student).mkdir(parents=True)
+    (root / "submitted" / student / ASSIGNMENT).symlink_to(root / "source" / ASSIGNMENT)
+
+
+def unlinked(path):
+    path.unlink()
+    return path
+
+
+def sparse(path, size):
+    """A file of `size` bytes that takes no disk space (a hole)."""
+    with open(path, "wb") as out:
+        out.truncate(size)
+
+
+def file_for_folder(path):
+    import shutil
+    shutil.rmtree(path)
+    path.write_text("a file where the release has a folder")
 
 
 def with_paths(text, root):
@@ -213,6 +321,8 @@ def build_class(root, students):
     for student in students:
         CLASS[student][0](root, student)
         notebook = root / "submitted" / student / ASSIGNMENT / NOTEBOOK
+        if notebook.parent.is_symlink() or notebook.exists() and notebook.stat().st_nlink > 1:
+            continue  # (never written through a link)
         if notebook.exists() and notebook.read_text().startswith("{\n"):
             notebook.write_text(with_paths(notebook.read_text(), root))
     if "late" in students:
@@ -236,7 +346,12 @@ def graded_class(tmp_path_factory):
 STOCK_CLASS = ["reference", "forgot_bias", "late", "writes_to_stderr", "exits_the_kernel", "patches_allclose",
                "disarms_asserts", "reads_hidden_tests", "background_process", "edits_test_cell",
                "deletes_test_cells", "borrows_a_later_oracle", "submits_a_link", "forges_the_protocol",
-               "removes_the_agent"]
+               "removes_the_agent", "moves_a_test_and_keeps_a_stub", "links_the_folder_to_the_source",
+               "hard_links_the_source_notebook", "prints_a_lone_surrogate_in_a_cell", "lies_about_itself",
+               "forges_report_lines", "displays_scripts"]
+# (not here, both failing inside nbgrader before any grading of ours: a file where the release has
+# a folder (nbgrader's copying of the released files), and a solution cell without a grade_id
+# (nbgrader's DeduplicateIds, which nbgrader_config.py runs before RestoredCells). The batch grades both.)
 
 
 def test_stock_nbgrader_autograde_grades_through_the_sandbox_as_the_batch_does(graded_class, tmp_path):
@@ -260,8 +375,11 @@ def test_stock_nbgrader_autograde_grades_through_the_sandbox_as_the_batch_does(g
         assert [x.replace(str(root), "<course>") for x in record(root, student)["integrity"]] == \
             [x.replace(str(batch_root), "<course>") for x in record(batch_root, student)["integrity"]], student
         assert f"{student}/{ASSIGNMENT}: {CLASS[student][1]}" in output
-    assert "tried to open" in " ".join(record(root, "reads_hidden_tests")["integrity"])
+    assert "names a path hidden from the kernel" in " ".join(record(root, "reads_hidden_tests")["integrity"])
     assert "not recognized" not in output and "checksum has changed" not in output  # no noise
+    # the feedback nbgrader makes of what the stock path wrote runs no script of the student's
+    nbgrader(root, "generate_feedback", ASSIGNMENT, "--force", "--student", "displays_scripts")
+    assert scripts_in_feedback(root, "displays_scripts") == []
 
 
 def in_process_points(root, student):
@@ -313,11 +431,13 @@ def test_a_late_submission_is_graded_and_marked_late(graded_class):
 
 
 def test_the_record_says_what_each_attack_attempted(graded_class):
+    """Every piece of evidence is what the worker itself observed (the code it sent, the
+    processes it saw, the protocol), never the kernel's own account."""
     root, _, _ = graded_class
-    assert any("replaced numpy.allclose" in x for x in record(root, "patches_allclose")["integrity"])
-    assert any("input or AST transformer" in x for x in record(root, "disarms_asserts")["integrity"])
-    assert any("tried to open" in x and "gradebook.db" in x for x in record(root, "reads_hidden_tests")["integrity"])
-    assert any("subprocess.Popen" in x for x in record(root, "background_process")["activity"])
+    assert any("assigns numpy.allclose" in x for x in record(root, "patches_allclose")["integrity"])
+    assert any("input transformers" in x for x in record(root, "disarms_asserts")["integrity"])
+    assert any("names the gradebook" in x and "gradebook.db" in x for x in record(root, "reads_hidden_tests")["integrity"])
+    assert any("a process ran in the sandbox" in x and MARKER in x for x in record(root, "background_process")["activity"])
     assert any("'test_rnn_cell_forward' was modified" in x for x in record(root, "edits_test_cell")["integrity"])
     assert any("'test_lstm_backward' was deleted" in x for x in record(root, "deletes_test_cells")["integrity"])
     assert any("agent was removed or replaced" in x and "KeyError" in x
@@ -331,8 +451,8 @@ def test_nothing_hidden_is_readable_from_the_kernel(graded_class):
     notebook = nbformat.read(root / "autograded" / "reads_hidden_tests" / ASSIGNMENT / NOTEBOOK, as_version=4)
     printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
     assert "LEAKED 0" in printed
-    linked = nbformat.read(root / "autograded" / "submits_a_link" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    assert "NO LINK" in "".join(o.get("text", "") for c in linked.cells if c.cell_type == "code" for o in c.outputs)
+    linked = (root / "autograded" / "submits_a_link" / ASSIGNMENT / NOTEBOOK).read_text()
+    assert "LINKED" not in linked and "symbolic link" in record(root, "submits_a_link")["detail"]
     report = record(root, "reads_hidden_tests")["reports"]["rnn_cell_forward"]
     assert "No module named 'autograder'" in report
 
@@ -355,11 +475,12 @@ def test_stderr_and_floods_cost_nothing_and_stay_small(graded_class):
 def test_feedback_has_hints_but_no_hidden_code_or_expected_values(graded_class):
     root, _, _ = graded_class
     full_report = record(root, "forgot_bias")["reports"]["rnn_cell_forward"]
-    assert "expected" in full_report and "Hint:" in full_report  # the instructor's record has the details
+    values = re.compile(r"(got|expected) -?\d")  # a value that came back or was expected
+    assert values.search(full_report) and "Hint:" in full_report  # the instructor's record has the details
     html = (root / "feedback" / "forgot_bias" / ASSIGNMENT / "rnn_step_by_step.html").read_text()
     report = html.split("rnn_step_by_step.rnn_cell_forward: ", 1)[1].split("</pre>", 1)[0]
     assert "grading seed 7" in report and "Hint:" in report and "FAIL" in report
-    assert "expected" not in report and "got" not in report
+    assert values.search(report) is None  # what is wrong is said (since issue 11), never the values
     assert "from autograder" not in html and "HIDDEN TESTS" not in html
 
 
@@ -392,6 +513,100 @@ def test_stock_nbgrader_export_reads_what_the_batch_wrote(graded_class):
     assert float(rows["untouched"]["score"]) == 0
 
 
+# ------------------------------------------------------------------ issue 10, item by item
+
+def scripts_in_feedback(root, student):
+    """Where the student's script would run in their feedback page (see test_submission_shown)."""
+    from test_submission_shown import ScriptFinder
+    finder = ScriptFinder()
+    finder.feed((root / "feedback" / student / ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")).read_text())
+    return finder.found
+
+
+def autograded(root, student):
+    return nbformat.read(root / "autograded" / student / ASSIGNMENT / NOTEBOOK, as_version=4)
+
+
+def test_a_moved_test_cell_goes_back_and_a_kept_stub_reaches_no_oracle(graded_class):
+    root, _, _ = graded_class
+    student = "moves_a_test_and_keeps_a_stub"
+    assert any("'test_rnn_cell_forward' was moved" in x for x in record(root, student)["integrity"])
+    release = nbformat.read(root / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    order = [nbgrader_meta(c).get("grade_id") for c in autograded(root, student).cells if nbgrader_meta(c)]
+    assert order == [nbgrader_meta(c).get("grade_id") for c in release.cells if nbgrader_meta(c)]
+
+
+def test_links_are_refused_and_nothing_behind_them_is_read(graded_class):
+    root, _, _ = graded_class
+    for student, what in (("links_the_folder_to_the_source", "symbolic link"), ("submits_a_link", "symbolic link"),
+                          ("hard_links_the_source_notebook", "hard link")):
+        assert what in record(root, student)["detail"], student
+        text = (root / "autograded" / student / ASSIGNMENT / NOTEBOOK).read_text()
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text  # the release's cells only
+        assert not (root / "autograded" / student / ASSIGNMENT / "shadow.txt").exists()
+
+
+def test_caps_refuse_before_anything_is_read_or_run(graded_class):
+    root, _, _ = graded_class
+    assert "more than 100 MiB" in record(root, "hands_in_a_huge_folder")["detail"]
+    assert "more than 1000 files" in record(root, "hands_in_many_files")["detail"]
+    assert "cells (at most 1000" in record(root, "hands_in_ten_thousand_cells")["detail"]
+    assert any("a header of" in x for x in record(root, "sends_a_huge_header")["integrity"])
+    report = record(root, "sends_huge_callback_arguments")["reports"]["rnn_forward"]
+    assert "too large for the grader's reference function" in report
+
+
+def test_what_once_stopped_the_batch_is_one_submissions_business(graded_class):
+    """The batch exited 0 (run_batch checks), every student has a row, and each of these was graded."""
+    root, output, _ = graded_class
+    assert any("no grade_id" in x for x in record(root, "solution_cell_without_an_id")["integrity"])
+    printed = "".join(o.get("text", "") for c in autograded(root, "prints_a_lone_surrogate_in_a_cell").cells
+                      if c.cell_type == "code" for o in c.outputs)
+    assert "\ufffd" in printed
+    assert (root / "autograded" / "a_file_where_the_release_has_a_folder" / ASSIGNMENT / "images").is_dir()
+
+
+def test_the_record_trusts_what_the_worker_saw_not_what_the_kernel_says(graded_class):
+    root, _, _ = graded_class
+    lied = record(root, "lies_about_itself")
+    assert any("assigns numpy.allclose" in x for x in lied["integrity"])
+    assert any("names a path hidden from the kernel" in x for x in lied["integrity"])
+    assert not any("replaced numpy.allclose" in x for x in lied["kernel_says"])  # the kernel said nothing of it
+
+
+def test_forged_report_lines_stay_the_students_everywhere(graded_class):
+    root, _, _ = graded_class
+    student = "forges_report_lines"
+    report = record(root, student)["reports"]["rnn_cell_forward"]
+    cell = next(c for c in autograded(root, student).cells if nbgrader_meta(c).get("grade_id") == "test_rnn_cell_forward")
+    shown = "".join(o.get("text", "") for o in cell.outputs)
+    html = (root / "feedback" / student / ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")).read_text()
+    feedback = html.split("rnn_step_by_step.rnn_cell_forward: ", 1)[1].split("</pre>", 1)[0]
+    for text in (report, shown, feedback):
+        assert "GRADER NOTICE" in text  # shown, as the student's
+        for line in text.splitlines():
+            if "GRADER NOTICE" in line or "[10/10] all checks" in line or "ok [5/5]" in line:
+                assert line.lstrip().startswith("|"), line
+
+
+def test_no_script_of_the_student_reaches_formgrader_or_feedback(graded_class):
+    root, _, _ = graded_class
+    student = "displays_scripts"
+    kinds = {key for c in autograded(root, student).cells if c.cell_type == "code" for o in c.outputs
+             for key in o.get("data", {})}
+    assert kinds <= {"text/plain", "image/png", "image/jpeg", "application/vnd.autograder.extra-credit+json"}
+    assert scripts_in_feedback(root, student) == []
+
+
+def test_a_kernel_that_cancels_its_alarm_and_floods_callbacks_meets_the_deadline(graded_class):
+    root, _, _ = graded_class
+    flooded = record(root, "cancels_its_alarm_and_floods_callbacks")
+    assert "timed out" in flooded["reports"]["rnn_forward"] or "ran longer than" in flooded["detail"] \
+        or "computed for more than" in flooded["detail"]
+    # the call's deadline (5 s CPU, 10 s wall, a little more) was kept, callbacks or not
+    assert flooded["seconds"] < 60
+
+
 def test_formgraders_autograde_button_grades_through_the_sandbox(tmp_path, monkeypatch):
     """Formgrader's Autograde button calls NbGraderAPI.autograde, in formgrader's own process,
     with the course's configuration: it grades as the batch does (same status, record, points)."""
@@ -413,3 +628,56 @@ def test_formgraders_autograde_button_grades_through_the_sandbox(tmp_path, monke
         assert record(root, student)["status"] == CLASS[student][1]
     table, _ = grade_table(root, ASSIGNMENT)
     assert {s: table[s] for s in students} == {s: CLASS[s][2] for s in students}
+
+
+def test_a_batch_killed_with_sigkill_leaves_no_process_of_its_sandboxes(tmp_path):
+    """Two students' kernels each leave a process in a session of its own, a double-forked one
+    and a slow fork bomb, then sleep; the batch gets SIGKILL midway (it cannot clean up): its
+    workers, their sandboxes and everything these started are gone within seconds."""
+    import psutil
+
+    from sandbox_support import LEAVE_PROCESSES, marked, new_marker, start_batch, wait_for
+    marker = new_marker()
+    root = make_course(tmp_path / "course", ASSIGNMENT, demo_students=False)
+    generate_release(root, ASSIGNMENT)
+    for student in ("first", "second"):
+        submit(root, student, edit=insert_after("setup", f"MARKER = {marker!r}\n{LEAVE_PROCESSES}\n"
+                                                          "import time\ntime.sleep(25)\n"))
+    batch_process = start_batch(root, ASSIGNMENT, "--workers", "2", "--cell-seconds", "15", "--wall-factor", "2")
+    try:
+        both = wait_for(lambda: len({p.info["uids"].real for p in marked(marker)}) == 2, 300)
+        assert both, (root / "batch.log").read_text()[-3000:]  # two sandboxes, a uid each, both busy
+        descendants = psutil.Process(batch_process.pid).children(recursive=True)
+        assert any(p.name() == "bwrap" for p in descendants)
+    finally:
+        batch_process.kill()
+        batch_process.wait()
+    assert wait_for(lambda: not marked(marker), 15), [p.info["cmdline"] for p in marked(marker)]
+    alive = lambda: [p.pid for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]  # noqa: E731
+    assert wait_for(lambda: not alive(), 15), alive()
+
+
+def test_a_classmate_holding_every_thread_it_may_does_not_hinder_the_honest_ones(tmp_path):
+    """One worker grades a student whose kernel starts threads until its sandbox's process cap
+    stops it and holds them for 25 s; meanwhile the other worker starts the kernels of honest
+    classmates one after the other: each is graded in full. (With one user for every sandbox,
+    a kernel started during the hold could start no thread and no process.)"""
+    root = make_course(tmp_path / "course", ASSIGNMENT, demo_students=False)
+    generate_release(root, ASSIGNMENT)
+    honest = ["b_honest", "c_honest", "d_honest"]
+    for student in honest:
+        submit(root, student)
+    submit(root, "a_holds_threads", edit=insert_after("setup", (
+        "import threading, time\nrelease, held = threading.Event(), []\nwhile True:\n    try:\n"
+        "        held.append(threading.Thread(target=release.wait))\n        held[-1].start()\n"
+        "    except RuntimeError:\n        held.pop()\n        break\n"
+        "print('held', len(held), 'threads')\ntime.sleep(25)\nrelease.set()\n")))
+    batch(root, "--no-feedback")
+    for student in honest:
+        assert record(root, student)["status"] == "graded", record(root, student)["detail"]
+        assert record(root, student)["points"] == FULL, student
+    notebook = nbformat.read(root / "autograded" / "a_holds_threads" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    held = int(printed.split("held ", 1)[1].split()[0])
+    assert 900 < held < 1024  # it reached its own cap (Limits.processes), the kernel's threads took the rest
+    assert record(root, "a_holds_threads")["points"] == FULL

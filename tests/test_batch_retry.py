@@ -76,3 +76,27 @@ def test_trouble_is_retried_and_then_left_for_the_next_run(course, monkeypatch, 
     assert (tmp_path / "always_trouble").read_text() == "x"  # tried again
     after = {p.name: p.stat().st_mtime_ns for p in (course / "grading_records" / ASSIGNMENT).iterdir()}
     assert {k for k in stamps if stamps[k] != after[k]} == {"always_trouble.json"}  # final verdicts kept
+
+
+def test_a_submission_the_cluster_cannot_take_gets_a_row_and_the_others_are_graded(tmp_path, monkeypatch):
+    """The cluster refuses one task (a scheduler in trouble): that submission's row says
+    "grader error" (a later run grades it), and every other submission is graded."""
+    root = make_course(tmp_path / "course", ASSIGNMENT, demo_students=False)
+    generate_release(root, ASSIGNMENT)
+    for student in ("refused_by_the_cluster", "honest"):
+        write_submission(root, student, ASSIGNMENT, solutions(ASSIGNMENT))
+    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.delenv("NBGRADER_DB_URL", raising=False)
+    with coordinator.Batch(root, db_url(root), Limits(), seed=3, workers=1, progress=False) as batch:
+        submit = batch.client.submit
+
+        def refusing(function, task, *args, **kwargs):
+            if task.student == "refused_by_the_cluster":
+                raise OSError("the scheduler went away")
+            return submit(function, task, *args, **kwargs)
+        monkeypatch.setattr(batch.client, "submit", refusing)
+        batch.grade(ASSIGNMENT)
+    table, _ = grade_table(root, ASSIGNMENT)
+    assert record(root, "refused_by_the_cluster")["status"] == Status.GRADER_ERROR
+    assert "could not take it" in record(root, "refused_by_the_cluster")["detail"]
+    assert record(root, "honest")["status"] == Status.GRADED and table["honest"] == FULL

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.limits import Limits
-from autograder.sandbox.agent import Agent, Callback, receive, send
+from autograder.sandbox.agent import Agent, Callback, CallbackRegistry, receive, send
 from autograder.sandbox.kernel import KernelLost
 from autograder.sandbox.remote import GradingSession, Tampering
 from autograder.status import Status
@@ -263,3 +263,256 @@ def test_the_stopwatch_stops_its_wall_clock_while_paused(tmp_path):
     with pytest.raises(KernelLost) as lost:
         clock.check("the call")
     assert lost.value.status is Status.TIMED_OUT and "ran longer than 0.5 s" in lost.value.detail
+
+
+# ------------------------------------------- one fixed deadline, callbacks included
+
+class SleepingKernel(FakeKernel):
+    """A kernel that computes nothing (its CPU time stands still): only wall clocks can stop it."""
+
+    @property
+    def cpu_seconds(self):
+        return 0.0
+
+
+def ends_within(seconds, work):
+    """What `work()` raised (or returned), failing the test if it has not ended after `seconds`
+    (a worker that never meets its deadline must fail the test, not hang it)."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # noqa: B036 (handed to the test)
+            outcome["error"] = error
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s: no deadline was met"
+    return outcome.get("error", outcome.get("value"))
+
+
+def flooding_agent(kernel_end, callback_id, stop):
+    """A kernel side that answers no request and sends callbacks for as long as it lives."""
+    def run():
+        number = 0
+        try:
+            receive(kernel_end)
+            while not stop.is_set():
+                number += 1
+                send(kernel_end, {"op": "callback", "cb": number, "id": callback_id, "method": None,
+                                  "args": (np.ones(2),), "kwargs": {}})
+                receive(kernel_end)  # the worker's answer
+        except (EOFError, OSError):
+            pass
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("oracle_cost", ["sleeps", "computes"])
+def test_a_kernel_flooding_slow_callbacks_meets_a_deadline(tmp_path, oracle_cost):
+    """The worker answers callback after callback, each slow (waiting, or computing). Time spent
+    answering callbacks is not the student's, but it is bounded: the call ends, timed out,
+    after about `callback_seconds`, not never."""
+    worker, kernel_end = socket.socketpair()
+    limits = Limits(call_seconds=0.5, wall_factor=2, callback_seconds=1)
+    grading = GradingSession(SleepingKernel(tmp_path, limits))
+    grading.sock = worker
+
+    def oracle(x):
+        if oracle_cost == "sleeps":
+            time.sleep(0.1)
+        else:
+            end = time.process_time() + 0.1
+            while time.process_time() < end:
+                pass
+        return x
+    stop = threading.Event()
+    try:
+        callback_id = grading.callbacks.add(Callback(oracle))
+        flooding_agent(kernel_end, callback_id, stop)
+        started = time.monotonic()
+        lost = ends_within(30, lambda: grading.request({"op": "call"}))
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        grading.close()
+        worker.close()
+        kernel_end.close()
+    assert isinstance(lost, KernelLost) and lost.status is Status.TIMED_OUT and "oracle callbacks" in lost.detail
+    assert took < 1 + limits.wall(limits.callback_seconds) + 2
+
+
+def test_callbacks_do_not_restart_the_deadline_of_a_call(tmp_path):
+    """A kernel that waits 0.3 s between cheap callbacks, forever: each wait is the student's,
+    so the call's wall-clock deadline (fixed when it started) is met."""
+    worker, kernel_end = socket.socketpair()
+    limits = Limits(call_seconds=0.5, wall_factor=2)
+    grading = GradingSession(SleepingKernel(tmp_path, limits))
+    grading.sock = worker
+    stop = threading.Event()
+    callback_id = grading.callbacks.add(Callback(lambda x: x))
+
+    def run():
+        try:
+            receive(kernel_end)
+            number = 0
+            while not stop.is_set():
+                time.sleep(0.3)
+                number += 1
+                send(kernel_end, {"op": "callback", "cb": number, "id": callback_id, "method": None, "args": (1,),
+                                  "kwargs": {}})
+                receive(kernel_end)
+        except (EOFError, OSError):
+            pass
+    threading.Thread(target=run, daemon=True).start()
+    started = time.monotonic()
+    try:
+        lost = ends_within(30, lambda: grading.request({"op": "call"}))
+    finally:
+        stop.set()
+        grading.close()
+        worker.close()
+        kernel_end.close()
+    deadline = limits.wall(limits.call_seconds) * 1.1 + 2
+    assert isinstance(lost, KernelLost) and lost.status is Status.TIMED_OUT and "ran longer than" in lost.detail
+    assert deadline - 0.5 < time.monotonic() - started < deadline + 2
+
+
+def test_a_graded_cell_has_one_deadline_across_its_calls(tmp_path):
+    """Calls that each stay within the call limit still meet the graded cell's deadline."""
+    from autograder.sandbox.remote import Deadline
+    worker, kernel_end = socket.socketpair()
+    limits = Limits(call_seconds=0.4, cell_seconds=0.5, wall_factor=1)
+    grading = GradingSession(SleepingKernel(tmp_path, limits))
+    grading.sock = worker
+    grading.cell = Deadline(grading.kernel, 10, 0.9, "the graded cell")
+
+    def answer(request):
+        time.sleep(0.3)  # each call: 0.3 s, within its own 0.4 s * 1.1 + 2 s
+        return [{"re": request["id"], "result": 1}]
+    fake_agent(kernel_end, answer)
+    try:
+        with pytest.raises(KernelLost) as lost:
+            for _ in range(10):
+                grading.request({"op": "call"})
+    finally:
+        grading.close()
+        worker.close()
+        kernel_end.close()
+    assert "the graded cell ran longer than 0.9 s" in lost.value.detail
+
+
+def test_a_kernel_that_stops_reading_is_stopped_by_the_deadline(tmp_path):
+    """A callback answer (or request) the kernel never reads cannot hold the worker."""
+    worker, kernel_end = socket.socketpair()
+    grading = GradingSession(SleepingKernel(tmp_path, Limits(call_seconds=0.2, wall_factor=2)))
+    grading.sock = worker
+    try:
+        lost = ends_within(20, lambda: grading.request({"op": "call", "args": (np.zeros(2 ** 22),)}))  # 32 MiB
+    finally:
+        grading.close()
+        worker.close()
+        kernel_end.close()
+    assert isinstance(lost, KernelLost) and lost.status is Status.TIMED_OUT
+
+
+# ---------------------------------------------------- caps on what the kernel sends
+
+def test_callback_arguments_over_the_cap_are_refused_by_the_honest_agent(session):
+    grading, kernel_end = session
+    grading.caps.callback_bytes = 2 ** 20
+    namespace = {}
+    exec("import numpy as np\ndef student():\n    return oracle(np.zeros(2 ** 18))\n", namespace)  # 2 MiB
+
+    def worker():
+        grading.request({"op": "define", "values": {"oracle": Callback(lambda x: x)}, "function": "student"})
+        reply = grading.request({"op": "call", "target": "student", "function": "student", "args": (),
+                                 "in_place": False, "cpu_seconds": 5, "wall_seconds": 5})
+        grading.request({"op": "end"})
+        return reply
+    from autograder.sandbox.agent import Caps
+    reply = serve_in_main_thread_with(kernel_end, namespace, worker, Caps(callback_bytes=2 ** 20))
+    assert reply["raised"] == "ValueError" and "too large" in reply["message"]
+
+
+def serve_in_main_thread_with(kernel_end, namespace, worker_side, caps):
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = worker_side()
+        except BaseException as error:  # noqa: B036
+            outcome["error"] = error
+    thread = threading.Thread(target=run)
+    thread.start()
+    Agent(kernel_end, namespace, caps).serve()
+    thread.join(30)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def test_a_forged_oversized_callback_is_tampering(session):
+    grading, kernel_end = session
+    grading.caps.callback_bytes = 2 ** 20
+    callback_id = grading.callbacks.add(Callback(lambda x: x))
+    fake_agent(kernel_end, lambda request: [{"op": "callback", "cb": 1, "id": callback_id, "method": None,
+                                             "args": (np.zeros(2 ** 18),), "kwargs": {}}])
+    with pytest.raises(Tampering):
+        grading.request({"op": "call"})
+
+
+def test_a_result_too_large_to_check_is_the_students_mistake_not_tampering(session):
+    from autograder.checks import Mismatch
+    from autograder.sandbox.agent import Caps
+    from autograder.sandbox.remote import RemoteStudentCode
+    grading, kernel_end = session
+    grading.caps.nodes = 1000
+    namespace = {"student": lambda: [float(i) for i in range(5000)]}
+
+    def worker():
+        try:
+            RemoteStudentCode(grading, "student")()
+        except Mismatch as mismatch:
+            return mismatch.message
+        finally:
+            grading.request({"op": "end"})
+    message = serve_in_main_thread_with(kernel_end, namespace, worker, Caps(nodes=1000))
+    assert "larger than the grader accepts" in message and grading.tampering == []
+
+
+def test_a_stub_kept_from_an_earlier_graded_function_cannot_reach_the_oracle(tmp_path):
+    """The student's code keeps the oracle's stand-in it was given while one function was
+    graded and calls it while another is graded: the stand-in is dead, and the worker would
+    refuse its id anyway (a fresh registry per function)."""
+    namespace = {}
+    exec("KEPT = []\n"
+         "def later(x):\n    KEPT.append(oracle)\n    return oracle(x)\n"
+         "def earlier(x):\n    return KEPT[0](x)\n", namespace)
+    calls = []
+    grading = GradingSession(FakeKernel(tmp_path, Limits(call_seconds=2)))
+    try:
+        for function in ("later", "earlier"):
+            worker, kernel_end = socket.socketpair()
+            grading.sock = worker
+            grading.callbacks = CallbackRegistry()  # what grade() does for each graded function
+
+            def worker_side(function=function):
+                values = {"oracle": Callback(lambda x: calls.append(x) or x * 2)} if function == "later" else {}
+                grading.request({"op": "define", "values": values, "function": function})
+                reply = grading.request({"op": "call", "target": "student", "function": function, "args": (3,),
+                                         "in_place": False, "cpu_seconds": 2, "wall_seconds": 2})
+                grading.request({"op": "end"})
+                return reply
+            reply = serve_in_main_thread(kernel_end, namespace, worker_side)
+            worker.close()
+            kernel_end.close()
+            if function == "later":
+                assert reply["result"] == 6
+            else:
+                assert reply["raised"] == "RuntimeError" and "only while that function is graded" in reply["message"]
+    finally:
+        grading.close()
+    assert calls == [3]  # the oracle ran once, for the function it was offered to

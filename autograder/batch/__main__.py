@@ -13,28 +13,10 @@ import os
 import sys
 from pathlib import Path
 
-from ..course import ASSIGNMENTS, db_url, nbgrader
+from ..course import ASSIGNMENTS, db_url
 from ..probes import grading_seed
 from ..limits import DEFAULT, Limits
 from .coordinator import Batch
-
-
-def feedback(root, assignment, students=None):
-    """nbgrader generate_feedback for the assignment; if it fails, one student at a time, so one
-    submission whose feedback cannot be made costs only its own (each failure is printed)."""
-    options = [option for student in students or () for option in ("--student", student)]
-    try:
-        nbgrader(root, "generate_feedback", assignment, "--force", *options)
-        return
-    except RuntimeError:
-        pass
-    for folder in sorted((root / "autograded").glob(f"*/{assignment}")):
-        if students and folder.parent.name not in students:
-            continue
-        try:
-            nbgrader(root, "generate_feedback", assignment, "--force", "--student", folder.parent.name)
-        except RuntimeError as error:
-            print(f"no feedback for {folder.parent.name}: {str(error).splitlines()[0][:300]}", flush=True)
 
 
 def main(argv=None):
@@ -70,8 +52,8 @@ def main(argv=None):
         print(f"grading seed {seed} (replay with --seed {seed}); {batch.describe_cluster()}", flush=True)
         for assignment in args.assignments:
             retried = batch.grade(assignment, students=args.student, force=args.force)
-            if not args.no_feedback:
-                feedback(root, assignment, args.student)
+            if not args.no_feedback:  # a student whose feedback cannot be made gets "grader error"
+                batch.feedback(assignment, args.student)
             rows = batch.table(assignment)
             csv = batch.export(assignment, rows)
             print(batch.summary(assignment, rows, retried))

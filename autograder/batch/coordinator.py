@@ -4,6 +4,12 @@ to the Dask workers, and is the only process that writes the gradebook and the o
 Each result is stored as soon as it arrives (autograded notebook, gradebook rows through
 nbgrader's own SaveAutoGrades and AssignLatePenalties, then the grading record, last), so a
 batch killed midway loses nothing already graded and the next run grades only the rest.
+
+No submission can stop the batch or reach another's grade: a submitted folder is read without
+following any link and within caps (`folders`; a link or a cap passed is Status.REFUSED, with a
+row), one submission's files at a time (a few in flight, never the class's), and whatever goes
+wrong while a result is stored, its feedback made or its row exported is that submission's
+Status.GRADER_ERROR (a row, and a later run grades it again), never the end of the batch.
 """
 import csv
 import hashlib
@@ -11,40 +17,89 @@ import json
 import os
 import shutil
 import sys
+import time
 import traceback
 import warnings
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 from ..course import ASSIGNMENTS, course_id, load_config, nbgrader
 from ..graders import ASSIGNMENT_GRADERS
+from ..limits import DEFAULT, Limits
 from ..status import Status
-from .submission import Task, blank_result, grade_submission, read_notebook, ungraded_notebook, write_files
+from . import folders
+from .submission import (Task, blank_result, grade_submission, lay_out, read_notebook, storable, ungraded_notebook)
 
 RECORDS = "grading_records"  # beside autograded/: nbgrader copies nothing from here into feedback
 RETRIES = 2  # further attempts at a submission whose grading ended in the grader's own trouble
+IN_FLIGHT_PER_WORKER = 2  # submissions read and sent ahead of the workers (their files are in memory)
 
 
-MAX_FILE_BYTES = 64 * 2 ** 20
-
-
-def folder_files(folder):
-    """{relative path: bytes} of every regular file under `folder` (None when it does not
-    exist). Links are left out (a submitted link must not make this root process read what
-    it points to; rglob does not enter linked folders), and so are files over MAX_FILE_BYTES."""
-    if not folder.is_dir():
-        return None
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.is_symlink() and p.stat().st_size <= MAX_FILE_BYTES
-            and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts}
+@dataclass
+class Submission:
+    """One student's folder to grade: its listing (read lazily, when it is sent), its
+    fingerprint, or why it is refused (then it is never read)."""
+    student: str
+    listing: folders.Listing = None
+    digest: str = ""
+    refusal: str = ""
 
 
 def fingerprint(files):
+    """The fingerprint of a submitted folder's files ({relative path: bytes})."""
     digest = hashlib.sha256()
     for name, data in sorted((files or {}).items()):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
+
+
+def refusal_digest(reason):
+    """The fingerprint of a refused folder (never read): it changes with the reason."""
+    return "refused:" + hashlib.sha256(reason.encode("utf-8", "replace")).hexdigest()
+
+
+def submitted_folder(root, student, assignment, limits=DEFAULT):
+    """Submission(student) of submitted/<student>/<assignment>, scanned and fingerprinted
+    without following a link (refused: a link, a special file, a cap passed), or None when
+    there is no such folder."""
+    try:
+        listing = folders.scan(Path(root) / "submitted", (student, assignment), limits)
+        return Submission(student, listing, folders.fingerprint(listing))
+    except FileNotFoundError:
+        return None
+    except folders.Refused as refused:
+        return Submission(student, refusal=str(refused), digest=refusal_digest(str(refused)))
+    except OSError as error:  # unreadable: said in its row, never the end of the batch
+        reason = f"{student}/{assignment} cannot be read ({type(error).__name__}: {error.strerror or error})"
+        return Submission(student, refusal=reason, digest=refusal_digest(reason))
+
+
+def release_files(root, assignment):
+    """{relative path: bytes} of release/<assignment>/ (the instructor's, read the same careful way)."""
+    limits = Limits(submission_mb=10 ** 6, submission_files=10 ** 6)
+    return folders.read(folders.scan(Path(root) / "release", (assignment,), limits))
+
+
+def student_names(root):
+    """The folders of submitted/ that can be student ids (a name that is not text, a file, is
+    skipped, and said)."""
+    names = []
+    try:
+        entries = sorted(os.scandir(Path(root) / "submitted"), key=lambda e: e.name)
+    except FileNotFoundError:
+        return names
+    for entry in entries:
+        try:
+            entry.name.encode("utf-8")
+        except UnicodeEncodeError:
+            print(f"skipped submitted/{entry.name!r}: not a valid student id", flush=True)
+            continue
+        if entry.is_dir(follow_symlinks=False) or entry.is_symlink():
+            names.append(entry.name)
+    return names
 
 
 def record_path(root, assignment, student):
@@ -148,59 +203,91 @@ class Batch:
         nbgrader(self.root, "generate_assignment", assignment, "--force")
 
     def pending(self, assignment, students, force):
-        """[(student, files, fingerprint)] to grade: every submission but those unchanged since
-        a final verdict (a grader error is graded again)."""
+        """[Submission] to grade: every submitted folder but those unchanged since a final
+        verdict (a grader error is graded again). Folders are scanned and fingerprinted here,
+        one at a time; their files are read only when they are sent to a worker."""
         found = []
-        for folder in sorted((self.root / "submitted").glob(f"*/{assignment}")):
-            student = folder.parent.name
+        for student in student_names(self.root):
             if students and student not in students:
                 continue
-            files = folder_files(folder)
-            digest = fingerprint(files)
+            submission = submitted_folder(self.root, student, assignment, self.limits)
+            if submission is None:
+                continue
             record = record_path(self.root, assignment, student)
             if not force and record.exists():
                 try:
                     previous = json.loads(record.read_text())
-                    if previous.get("fingerprint") == digest and Status(previous.get("status")).final:
+                    if previous.get("fingerprint") == submission.digest and Status(previous.get("status")).final:
                         continue
                 except ValueError:
                     pass  # a record cut short, or an unknown status: grade again
-            found.append((student, files, digest))
+            found.append(submission)
         return found
 
     def grade(self, assignment, students=None, force=False):
         """Grade the assignment's pending submissions (results are stored as they come). A
         submission whose grading ended in the grader's own trouble is sent again, at most
-        RETRIES times. Returns how many submissions were retried."""
+        RETRIES times. A refused one is stored at once, never sent. Only a few submissions'
+        files are in memory at a time (read when sent, dropped once stored). Returns how many
+        submissions were retried."""
         from distributed import as_completed
         self.ensure_assignment(assignment)
-        release = folder_files(self.root / "release" / assignment)
+        release = release_files(self.root, assignment)
         todo = self.pending(assignment, students, force)
         retried = set()
         if not todo:
             return 0
+        progress = Progress(assignment, len(todo), self.progress)
+        for submission in (s for s in todo if s.refusal):
+            self.store_refused(assignment, submission, release, progress)
+        waiting = deque(s for s in todo if not s.refusal)
+        if not waiting:
+            progress.close()
+            return 0
         # the release travels once per worker; scattered again for a retry, since the worker that
         # was lost may have taken the only copies with it
-        shared = self.client.scatter(release, broadcast=True)
+        shared = self.scatter(release)
         futures = as_completed()
         attempts = {}
+        window = IN_FLIGHT_PER_WORKER * max(1, len(self.client.scheduler_info().get("workers", {})))
 
-        def submit(student, files, digest):
+        def submit(submission, files, digest):
             nonlocal shared
+            student = submission.student
             attempts[student] = attempts.get(student, 0) + 1
             task = Task(student, assignment, ASSIGNMENTS[assignment], files, None, self.limits, self.seed,
                         protected=(str(self.root),))
-            if attempts[student] > 1:
-                shared = self.client.scatter(release, broadcast=True)
-            future = self.client.submit(grade_task, task, shared, pure=False,
-                                        key=f"grade-{assignment}-{student}-{attempts[student]}")
-            future.submission = (student, files, digest)
+            try:
+                if attempts[student] > 1:
+                    shared = self.scatter(release)
+                future = self.client.submit(grade_task, task, shared, pure=False,
+                                            key=f"grade-{assignment}-{student}-{attempts[student]}")
+            except Exception as error:  # the cluster in trouble: this submission's row says so, a rerun grades it
+                result = blank_result(student, assignment, Status.GRADER_ERROR,
+                                      f"the grading cluster could not take it ({type(error).__name__}: {error})"[:500])
+                result["attempts"] = attempts[student]
+                self.store_safely(assignment, result, files, digest, release)
+                progress.update(student, result["status"])
+                return
+            future.submission = (submission, files, digest)
             futures.add(future)
-        for submission in todo:
-            submit(*submission)
-        progress = Progress(assignment, len(todo), self.progress)
-        for future in futures:
-            student, files, digest = future.submission
+
+        def send_more():
+            while waiting and futures.count() < window:
+                submission = waiting.popleft()
+                try:  # read now, one folder at a time: the very files that were listed, or refused
+                    files = folders.read(submission.listing)
+                except (folders.Refused, OSError) as error:
+                    reason = f"{submission.student}/{assignment}: {error}"
+                    self.store_refused(assignment, Submission(submission.student, refusal=reason,
+                                                              digest=refusal_digest(reason)), release, progress)
+                    continue
+                submit(submission, files, fingerprint(files))
+        send_more()
+        while futures.count():  # (not `for ... in futures`: a submission the cluster refused adds none)
+            future = next(futures)
+            submission, files, digest = future.submission
+            student = submission.student
             try:
                 result = future.result()
             except Exception as error:  # the worker process was lost on this submission
@@ -209,13 +296,34 @@ class Batch:
             future.release()
             if result["status"] == Status.GRADER_ERROR and attempts[student] <= RETRIES:
                 retried.add(student)
-                submit(student, files, digest)
+                submit(submission, files, digest)
+                send_more()
                 continue
             result["attempts"] = attempts[student]
             self.store_safely(assignment, result, files, digest, release)
+            del files, future.submission
             progress.update(student, result["status"])
+            send_more()
         progress.close()
         return len(retried)
+
+    def scatter(self, release, tries=5):
+        """The release on every worker; tried again while a worker that was just lost is being
+        replaced (sending to it fails)."""
+        for attempt in range(tries):
+            try:
+                return self.client.scatter(release, broadcast=True)
+            except Exception:
+                if attempt == tries - 1:
+                    raise
+                time.sleep(1 + attempt)
+
+    def store_refused(self, assignment, submission, release, progress):
+        """A refused submission's row and record (nothing of it is read or run)."""
+        result = blank_result(submission.student, assignment, Status.REFUSED, submission.refusal)
+        result["attempts"] = 1
+        self.store_safely(assignment, result, None, submission.digest, release)
+        progress.update(submission.student, Status.REFUSED)
 
     # ---------------------------------------------------------------------- storing
 
@@ -223,35 +331,39 @@ class Batch:
         """`store`, and whatever goes wrong there is that submission's grader error (a row and a
         record saying why), never the end of the batch."""
         try:
-            self.store(assignment, result, files, digest, release)
+            self.store(assignment, storable(result), files, digest, release)
         except Exception:
             failure = blank_result(result["student"], assignment, Status.GRADER_ERROR,
                                    "storing the result failed: " + traceback.format_exc()[-1500:])
             failure["attempts"] = result.get("attempts", 1)
+            failure = storable(failure)
             try:
-                self.store(assignment, failure, files, digest, release)
+                self.store(assignment, failure, None, digest, release)
             except Exception:  # not even a zero row could be written: the record says so
-                write_record(self.root, assignment, {**failure, "detail": failure["detail"] + "\nand storing a blank "
-                                               "result failed: " + traceback.format_exc()[-1500:]}, digest)
+                try:
+                    write_record(self.root, assignment, {**failure, "detail": failure["detail"] + "\nand storing a "
+                                                   "blank result failed: " + traceback.format_exc()[-1500:]}, digest)
+                except Exception as error:
+                    print(f"{result['student']}: no record could be written ({type(error).__name__})", flush=True)
 
     def store(self, assignment, result, files, digest, release):
         from nbgrader.api import Gradebook
         from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+        from nbgrader.utils import parse_utc
 
         from .extra_credit import SaveExtraCredit
-        from nbgrader.utils import parse_utc
         student, name = result["student"], ASSIGNMENTS[assignment]
         notebook = self.notebook_of(result, release[name])
         folder = self.root / "autograded" / student / assignment
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        write_files(folder, {k: v for k, v in (files or {}).items() if not k.endswith(".ipynb")})
-        write_files(folder, {k: v for k, v in release.items() if k != name})
+        # the released files (master copies win), then the student's others that take no released file's place
+        lay_out(folder, release, {k: v for k, v in (files or {}).items() if not k.endswith(".ipynb")}, skip=(name,))
         nbformat.write(notebook, folder / name)
         timestamp = None
         if files and "timestamp.txt" in files:
             try:
-                timestamp = parse_utc(files["timestamp.txt"].decode().strip())
+                timestamp = parse_utc(files["timestamp.txt"][:200].decode().strip())
             except Exception:
                 result["integrity"].append("timestamp.txt cannot be read (the submission counts as on time)")
         with Gradebook(self.db_url, self.course_id) as gradebook, warnings.catch_warnings():
@@ -266,6 +378,48 @@ class Batch:
         SaveExtraCredit(config=self.config).preprocess(notebook, resources)
         AssignLatePenalties(config=self.config).preprocess(notebook, resources)
         write_record(self.root, assignment, result, digest)
+
+    def mark_trouble(self, assignment, student, what):
+        """A step after storing failed for this submission (its feedback): its record says so
+        with the status Status.GRADER_ERROR, so its row shows it and a later run grades it again."""
+        path = record_path(self.root, assignment, student)
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            record = {**blank_result(student, assignment, Status.GRADER_ERROR), "fingerprint": ""}
+        record.update(status=Status.GRADER_ERROR, detail=f"{what}; {record.get('detail', '')}".strip("; ")[:2000])
+        write_record(self.root, assignment, storable(record), record.get("fingerprint", ""))
+
+    def feedback(self, assignment, students=None):
+        """nbgrader generate_feedback for the assignment. If it fails, or leaves a submission
+        without feedback, one student at a time; a student whose feedback cannot be made gets
+        Status.GRADER_ERROR (everyone else keeps theirs). Returns the students in trouble."""
+        options = [option for student in students or () for option in ("--student", student)]
+        started = time.time() - 2  # (file times may be coarser than this clock)
+        name = Path(ASSIGNMENTS[assignment]).stem
+
+        def made(student):  # feedback written by this run (an older file is not this grade's)
+            html = self.root / "feedback" / student / assignment / f"{name}.html"
+            return html.exists() and html.stat().st_mtime >= started
+        try:
+            nbgrader(self.root, "generate_feedback", assignment, "--force", *options)
+        except Exception:
+            pass
+        trouble = []
+        for student in sorted(p.parent.name for p in (self.root / "autograded").glob(f"*/{assignment}")):
+            if students and student not in students or made(student):
+                continue
+            try:
+                nbgrader(self.root, "generate_feedback", assignment, "--force", "--student", student)
+                if not made(student):
+                    raise RuntimeError("nbgrader wrote no feedback")
+            except Exception as error:
+                lines = str(error).splitlines() or [type(error).__name__]
+                message = storable(f"no feedback could be made: {lines[0][:300]}")
+                print(f"{student}: {message}", flush=True)
+                self.mark_trouble(assignment, student, message)
+                trouble.append(student)
+        return trouble
 
     def notebook_of(self, result, release_notebook):
         """The executed notebook, or (grader error, lost worker) the released one with every test at zero."""
@@ -284,26 +438,36 @@ class Batch:
         rows = []
         with Gradebook(self.db_url, self.course_id) as gradebook:
             for submission in sorted(gradebook.assignment_submissions(assignment), key=lambda s: s.student_id):
-                path = record_path(self.root, assignment, submission.student_id)
-                record = json.loads(path.read_text()) if path.exists() else {}
-                scores = {g.name: g.score for n in submission.notebooks for g in n.grades}
-                row = {"student": submission.student_id, "status": record.get("status", "not graded by this command")}
-                for g in graders:
-                    row[g.function] = scores.get(f"test_{g.function}") or 0.0
-                penalty = submission.late_submission_penalty or 0.0
-                row["total"] = round(sum(row[g.function] for g in graders) - penalty, 2)
-                row["max"] = sum(g.points for g in graders if not g.bonus)  # a bonus is extra credit
-                row["seconds_late"] = round(submission.total_seconds_late or 0.0)
-                row["late_penalty"] = penalty
-                row["detail"] = record.get("detail", "")
-                rows.append(row)
+                try:
+                    rows.append(storable(self.row(assignment, submission, graders)))
+                except Exception as error:  # that submission's trouble: its row says so, the others are kept
+                    rows.append(storable({"student": submission.student_id, "status": str(Status.GRADER_ERROR),
+                                          **{g.function: 0.0 for g in graders}, "total": 0.0,
+                                          "max": sum(g.points for g in graders if not g.bonus), "seconds_late": 0,
+                                          "late_penalty": 0.0, "detail": f"its row could not be made "
+                                                                         f"({type(error).__name__}: {error})"[:500]}))
         return rows
+
+    def row(self, assignment, submission, graders):
+        path = record_path(self.root, assignment, submission.student_id)
+        record = json.loads(path.read_text()) if path.exists() else {}
+        scores = {g.name: g.score for n in submission.notebooks for g in n.grades}
+        row = {"student": submission.student_id, "status": str(record.get("status", "not graded by this command"))}
+        for g in graders:
+            row[g.function] = scores.get(f"test_{g.function}") or 0.0
+        penalty = submission.late_submission_penalty or 0.0
+        row["total"] = round(sum(row[g.function] for g in graders) - penalty, 2)
+        row["max"] = sum(g.points for g in graders if not g.bonus)  # a bonus is extra credit
+        row["seconds_late"] = round(submission.total_seconds_late or 0.0)
+        row["late_penalty"] = penalty
+        row["detail"] = str(record.get("detail", ""))
+        return row
 
     def export(self, assignment, rows):
         """grades/<assignment>.csv from the rows of `table`."""
         path = self.root / "grades" / f"{assignment}.csv"
         path.parent.mkdir(exist_ok=True)
-        with open(path, "w", newline="") as out:
+        with open(path, "w", newline="", encoding="utf-8", errors="replace") as out:
             writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["student", "status"])
             writer.writeheader()
             writer.writerows(rows)
@@ -314,7 +478,8 @@ class Batch:
         trouble), then a line per student, from the rows of `table`."""
         counts = {status: sum(r["status"] == status for r in rows) for status in Status}
         header = ["student", "status", "total", "max", "detail"]
-        lines = [[r["student"], r["status"], f"{r['total']:g}", f"{r['max']:g}", r["detail"][:70]] for r in rows]
+        lines = [[r["student"], r["status"], f"{r['total']:g}", f"{r['max']:g}", " ".join(r["detail"].split())[:70]]
+                 for r in rows]
         widths = [max(len(x[i]) for x in lines + [header]) for i in range(len(header))]
         text = [f"{assignment}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
                 + (f"; {retried} retried after the grader's own trouble" if retried else "")]

@@ -93,20 +93,33 @@ class SandboxedGrading(Preprocessor):
         (retried after the grader's own trouble, as the batch retries it)."""
         import nbformat
 
-        from . import coordinator
-        from .submission import Task, grade_submission, read_notebook, ungraded_notebook
+        from . import coordinator, folders
+        from .submission import Task, blank_result, grade_submission, read_notebook, ungraded_notebook
         from ..graders import ASSIGNMENT_GRADERS
-        files = coordinator.folder_files(root / "submitted" / student / assignment)
-        release = coordinator.folder_files(root / "release" / assignment)
-        task = Task(student, assignment, self.notebook_name(assignment), files, release, self.limits(),
-                    protected=(str(root),))
-        for attempt in range(1, coordinator.RETRIES + 2):
-            result = grade_submission(task)
-            if result["status"] != Status.GRADER_ERROR:
-                break
+        limits = self.limits()
+        release = coordinator.release_files(root, assignment)
+        # the student's folder as the batch reads it: no link followed, within the caps (else refused)
+        submission = coordinator.submitted_folder(root, student, assignment, limits)
+        files, digest = None, ""
+        if submission is not None and not submission.refusal:
+            try:
+                files = folders.read(submission.listing)
+                digest = coordinator.fingerprint(files)
+            except (folders.Refused, OSError) as error:
+                submission.refusal = f"{student}/{assignment}: {error}"
+        if submission is not None and submission.refusal:
+            result, attempt = blank_result(student, assignment, Status.REFUSED, submission.refusal), 1
+            digest = coordinator.refusal_digest(submission.refusal)
+        else:
+            task = Task(student, assignment, self.notebook_name(assignment), files, release, limits,
+                        protected=(str(root),))
+            for attempt in range(1, coordinator.RETRIES + 2):
+                result = grade_submission(task)
+                if result["status"] != Status.GRADER_ERROR:
+                    break
         result["attempts"] = attempt
         result["graded_by"] = "nbgrader autograde (sandboxed)"
-        coordinator.write_record(root, assignment, result, coordinator.fingerprint(files))
+        coordinator.write_record(root, assignment, result, digest)
         log = self.log.warning if result["status"] != Status.GRADED else self.log.info
         log("%s/%s: %s (grading seed %s)%s", student, assignment, result["status"], result["seed"],
             f": {result['detail']}" if result["detail"] else "")
@@ -122,15 +135,20 @@ class SandboxedGrading(Preprocessor):
         return ASSIGNMENTS[assignment]
 
     def in_kernel(self, nb, resources, course):
-        """nbgrader's own Execute (hidden tests in the student's kernel), said plainly."""
+        """nbgrader's own Execute (hidden tests in the student's kernel), said plainly; the
+        executed notebook of one of ours keeps only outputs safe to render (`shown`)."""
         from nbgrader.preprocessors import Execute
-        if course is not None:
-            root, assignment, student, problem = course
-            self.log.warning("%s/%s: %s (no grading sandbox here: %s)", student, assignment, NOT_TAMPER_PROOF, problem)
-            from . import coordinator
-            record = coordinator.blank_result(student, assignment, Status.GRADED, f"{NOT_TAMPER_PROOF}; {problem}")
-            record.update(points=None, graded_by="nbgrader autograde (in the student's kernel)", tamper_proof=False)
-            coordinator.write_record(root, assignment, record,
-                                     coordinator.fingerprint(coordinator.folder_files(
-                                         root / "submitted" / student / assignment)))
-        return Execute(parent=self.parent, config=self.config).preprocess(nb, resources)
+        if course is None:
+            return Execute(parent=self.parent, config=self.config).preprocess(nb, resources)
+        from . import coordinator
+        from .shown import safe_notebook
+        from .submission import read_notebook
+        root, assignment, student, problem = course
+        self.log.warning("%s/%s: %s (no grading sandbox here: %s)", student, assignment, NOT_TAMPER_PROOF, problem)
+        record = coordinator.blank_result(student, assignment, Status.GRADED, f"{NOT_TAMPER_PROOF}; {problem}")
+        record.update(points=None, graded_by="nbgrader autograde (in the student's kernel)", tamper_proof=False)
+        submission = coordinator.submitted_folder(root, student, assignment, self.limits())
+        coordinator.write_record(root, assignment, record, submission.digest if submission else "")
+        nb, resources = Execute(parent=self.parent, config=self.config).preprocess(nb, resources)
+        master = read_notebook(coordinator.release_files(root, assignment)[self.notebook_name(assignment)])
+        return safe_notebook(nb, master), resources

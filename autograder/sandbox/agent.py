@@ -16,11 +16,16 @@ library and numpy only (Keras is imported lazily by the Keras helpers).
 
 Wire format of one message: 8-byte big-endian length of a JSON header, the header, then the
 raw bytes of each array it references. Arrays are numeric only (no object dtype: nothing is
-ever unpickled); anything else the kernel returns travels as an opaque handle.
+ever unpickled); anything else the kernel returns travels as an opaque handle. Every message
+is checked against caps (`Caps`: its size, its header's size and number of values, and for an
+oracle callback its arguments) before it is parsed, and a sender checks them before it sends:
+an honest agent never sends what the worker would refuse, so a kernel that does broke the
+protocol.
 """
 import contextlib
 import io
 import json
+import math
 import os
 import secrets
 import signal
@@ -38,6 +43,42 @@ MAX_DEPTH = 64
 NUMERIC_KINDS = "biufc"
 
 
+class Caps:
+    """What one message may hold (the worker's `autograder.limits.Limits`, handed to the
+    agent when it starts serving): `message_bytes` in all, `header_bytes` of JSON header,
+    `nodes` values in the header, and `callback_bytes` for an oracle callback and its answer."""
+
+    def __init__(self, message_bytes=MAX_MESSAGE_BYTES, header_bytes=4 * 2 ** 20, nodes=100_000,
+                 callback_bytes=16 * 2 ** 20):
+        self.message_bytes, self.header_bytes = int(message_bytes), int(header_bytes)
+        self.nodes, self.callback_bytes = int(nodes), int(callback_bytes)
+
+    def as_dict(self):
+        return dict(message_bytes=self.message_bytes, header_bytes=self.header_bytes, nodes=self.nodes,
+                    callback_bytes=self.callback_bytes)
+
+
+DEFAULT_CAPS = Caps()
+
+
+class TooLarge(ValueError):
+    """A message that would exceed a cap: it is not sent (the sender says so instead)."""
+
+
+class Budget:
+    """Counts what `encode` puts into one message, and stops it as soon as a cap is passed
+    (before an array is copied)."""
+
+    def __init__(self, nbytes, nodes):
+        self.bytes_left, self.nodes_left = nbytes, nodes
+
+    def take(self, nbytes=0):
+        self.bytes_left -= nbytes
+        self.nodes_left -= 1
+        if self.bytes_left < 0 or self.nodes_left < 0:
+            raise TooLarge("more values or bytes than one message may carry")
+
+
 class ProtocolError(Exception):
     """A message that does not follow the wire format (a tampering kernel, or a dead one)."""
 
@@ -46,7 +87,9 @@ class Handle:
     """An object that stays in the kernel (a Keras layer or model), named by its id."""
 
     def __init__(self, id, type_name):
-        self.id, self.type_name = id, type_name
+        # the kernel names the type: only a plain dotted name can reach a report
+        self.id = id
+        self.type_name = "".join(c for c in str(type_name)[:80] if c.isalnum() or c in "._") or "object"
 
     def __repr__(self):
         return f"<{self.type_name} in the student's kernel>"
@@ -74,12 +117,15 @@ class CallbackRegistry(dict):
 
 # ----------------------------------------------------------------------------- wire format
 
-def encode(value, buffers, handles=None, depth=0):
+def encode(value, buffers, handles=None, depth=0, budget=None):
     """JSON-able tree of `value`; arrays go to `buffers`. Unencodable objects become handles,
     and Callbacks are registered, in `handles` (id -> object) when it is given; without it an
-    unencodable object is a TypeError."""
+    unencodable object is a TypeError. With a Budget, TooLarge as soon as it is spent."""
     if depth > MAX_DEPTH:
         raise TypeError("value nested too deeply")
+    if budget is not None:
+        budget.take(value.nbytes if isinstance(value, (np.ndarray, np.generic)) else
+                    len(value) if isinstance(value, str) else 0)
     if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in NUMERIC_KINDS:
         array = np.array(value, order="C")  # a copy, 0-d for a scalar
         buffers.append(array)
@@ -92,10 +138,10 @@ def encode(value, buffers, handles=None, depth=0):
     if isinstance(value, float):
         return {"t": "float", "v": repr(value)}
     if type(value) in (list, tuple):
-        return {"t": type(value).__name__, "v": [encode(v, buffers, handles, depth + 1) for v in value]}
+        return {"t": type(value).__name__, "v": [encode(v, buffers, handles, depth + 1, budget) for v in value]}
     if type(value) is dict:
-        return {"t": "dict", "k": [encode(k, buffers, handles, depth + 1) for k in value],
-                "v": [encode(v, buffers, handles, depth + 1) for v in value.values()]}
+        return {"t": "dict", "k": [encode(k, buffers, handles, depth + 1, budget) for k in value],
+                "v": [encode(v, buffers, handles, depth + 1, budget) for v in value.values()]}
     if isinstance(value, Handle):
         return {"t": "handle", "id": value.id}
     if isinstance(value, Callback):
@@ -140,13 +186,25 @@ def decode(tree, arrays, resolve=None, depth=0):
     raise ProtocolError(f"unknown node type {kind[:20]!r}")
 
 
-def send(sock, message, handles=None):
-    """Send a dict whose values `encode` accepts, in one write."""
+def send(sock, message, handles=None, caps=DEFAULT_CAPS, max_bytes=None):
+    """Send a dict whose values `encode` accepts, in one write; TooLarge (nothing sent) when it
+    would pass `caps` (or `max_bytes` in all: an oracle callback and its answer)."""
+    limit = min(caps.message_bytes, max_bytes or caps.message_bytes)
+    budget = Budget(limit, caps.nodes)
     buffers = []
-    header = {k: encode(v, buffers, handles) for k, v in message.items()}
+    header = {k: encode(v, buffers, handles, budget=budget) for k, v in message.items()}
     header["_buffers"] = [{"dtype": b.dtype.str, "shape": list(b.shape), "nbytes": b.nbytes} for b in buffers]
     text = json.dumps(header).encode()
+    if len(text) > caps.header_bytes or nodes_in(text) > caps.nodes or \
+            8 + len(text) + sum(b.nbytes for b in buffers) > limit:
+        raise TooLarge("a message larger than the grader accepts")
     sock.sendall(b"".join([struct.pack(">Q", len(text)), text, *(b.tobytes() for b in buffers)]))
+
+
+def nodes_in(text):
+    """An upper bound on the values in a JSON text, counted without parsing it (a bracket or
+    comma inside a string counts too)."""
+    return text.count(b",") + text.count(b"[") + text.count(b"{") + 1
 
 
 def receive_exactly(sock, size):
@@ -160,29 +218,35 @@ def receive_exactly(sock, size):
     return data
 
 
-def receive(sock, resolve=None):
-    """Receive one message as a dict (strictly checked; at most MAX_MESSAGE_BYTES)."""
+def receive(sock, resolve=None, caps=DEFAULT_CAPS):
+    """Receive one message as a dict, strictly checked, and checked against `caps` before it is
+    parsed (header) or read (arrays): ProtocolError past one."""
     (size,) = struct.unpack(">Q", receive_exactly(sock, 8))
-    if size > MAX_MESSAGE_BYTES:
-        raise ProtocolError(f"header of {size} bytes")
+    if size > caps.header_bytes:
+        raise ProtocolError(f"a header of {size} bytes (at most {caps.header_bytes})")
+    text = receive_exactly(sock, size)
+    if nodes_in(text) > caps.nodes:
+        raise ProtocolError(f"a header of more than {caps.nodes} values")
     try:
-        header = json.loads(receive_exactly(sock, size))
+        header = json.loads(text)
         specs = header.pop("_buffers")
         assert isinstance(header, dict) and isinstance(specs, list)
-    except (ValueError, KeyError, AssertionError, AttributeError):
+    except (ValueError, KeyError, AssertionError, AttributeError, TypeError, RecursionError):
         raise ProtocolError("malformed header") from None
-    layout, total = [], 0
+    del text
+    limit = caps.callback_bytes if header.get("op") == "callback" or "cb" in header else caps.message_bytes
+    layout, total = [], 8 + size
     for spec in specs:
         try:
             dtype, shape, nbytes = np.dtype(spec["dtype"]), tuple(int(n) for n in spec["shape"]), int(spec["nbytes"])
         except (TypeError, KeyError, ValueError):
             raise ProtocolError("malformed array") from None
-        if dtype.kind not in NUMERIC_KINDS or dtype.hasobject or min(shape, default=0) < 0 \
-                or int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != nbytes or size + total + nbytes > MAX_MESSAGE_BYTES:
+        if dtype.kind not in NUMERIC_KINDS or dtype.hasobject or min(shape, default=0) < 0 or len(shape) > 32 \
+                or math.prod(shape) * dtype.itemsize != nbytes or total + nbytes > limit:
             raise ProtocolError("array of a forbidden type or size")
-        layout.append((dtype, shape, total, nbytes))
+        layout.append((dtype, shape, total - 8 - size, nbytes))
         total += nbytes
-    data = receive_exactly(sock, total)
+    data = receive_exactly(sock, total - 8 - size)
     arrays = [np.frombuffer(data, dtype=dtype, count=nbytes // dtype.itemsize if dtype.itemsize else 0,
                             offset=start).reshape(shape).copy() for dtype, shape, start, nbytes in layout]
     return {k: decode(v, arrays, resolve) for k, v in header.items()}
@@ -268,24 +332,33 @@ def student_location(error, skip=()):
 class Agent:
     """Serves one graded cell: requests from the worker until it says "end"."""
 
-    def __init__(self, sock, namespace):
-        self.sock, self.namespace = sock, namespace
+    def __init__(self, sock, namespace, caps=DEFAULT_CAPS):
+        self.sock, self.namespace, self.caps = sock, namespace, caps
         self.handles = {}
         self.saved = {}
         self.callbacks_made = 0
+        self.serving = True  # the stubs work only while this graded cell is served
 
     def stub(self, node):
         """A kernel-side stand-in for a worker Callback: calls go back to the worker. The
-        student's time limit stands still while the worker computes the answer."""
+        student's time limit stands still while the worker computes the answer. It works only
+        while the function it was made for is graded (the worker would refuse it later)."""
         def call(method, *args, **kwargs):
+            if not self.serving:
+                raise RuntimeError("a stand-in of the grader's reference function, kept after the grading of the "
+                                   "function it was given to: it works only while that function is graded")
             self.callbacks_made += 1
             number = self.callbacks_made
             with time_limit_paused():
-                send(self.sock, {"op": "callback", "cb": number, "id": node["id"], "method": method, "args": args,
-                                 "kwargs": kwargs}, self.handles)
-                reply = receive(self.sock, self.resolve)
+                try:
+                    send(self.sock, {"op": "callback", "cb": number, "id": node["id"], "method": method, "args": args,
+                                     "kwargs": kwargs}, self.handles, self.caps, self.caps.callback_bytes)
+                except TooLarge:
+                    raise ValueError("arguments too large for the grader's reference function "
+                                     f"(at most {self.caps.callback_bytes // 2 ** 20} MiB)") from None
+                reply = receive(self.sock, self.resolve, self.caps)
                 while reply.get("cb") != number:  # a late answer to a callback abandoned earlier
-                    reply = receive(self.sock, self.resolve)
+                    reply = receive(self.sock, self.resolve, self.caps)
             if "error" in reply:
                 raise RuntimeError(reply["error"])
             for original, updated in zip(args, reply["args"]):
@@ -309,8 +382,14 @@ class Agent:
         """Answer requests until "end". Each reply carries the id of its request ("re"), so the
         worker can tell a late reply from the one it waits for; a late answer to a callback
         (it carries "cb", never "op") is dropped here."""
+        try:
+            self.serve_requests()
+        finally:
+            self.serving = False
+
+    def serve_requests(self):
         while True:
-            request = receive(self.sock, self.resolve)
+            request = receive(self.sock, self.resolve, self.caps)
             if "cb" in request and "op" not in request:
                 continue
             op, number = request.get("op"), request.get("id")
@@ -318,7 +397,7 @@ class Agent:
                 raise ProtocolError(f"a request without a known op and an id ({str(op)[:20]!r})")
             if op == "end":
                 self.restore(list(self.saved))
-                send(self.sock, {"re": number, "ok": True})
+                send(self.sock, {"re": number, "ok": True}, caps=self.caps)
                 return
             try:
                 reply = getattr(self, f"op_{op}")(request)
@@ -327,7 +406,11 @@ class Agent:
             except Exception as error:  # a request that cannot be carried out (never a student error)
                 reply = {"failed": f"{type(error).__name__}: {error}"}
             reply["re"] = number
-            send(self.sock, reply, self.handles)
+            try:
+                send(self.sock, reply, self.handles, self.caps)
+            except TooLarge:  # the student's result: the worker says it was too large to check
+                send(self.sock, {"re": number, "too_large": True} if op == "call" else
+                     {"re": number, "failed": "a reply larger than the grader accepts"}, caps=self.caps)
 
     def op_define(self, request):
         """Set notebook globals (the oracle's stand-ins, n_values, ...); remember what was there
@@ -361,14 +444,30 @@ class Agent:
         target = self.namespace.get(request["function"]) if request["target"] == "student" \
             else HELPERS[request["function"]]
         args = request["args"]
-        try:
-            result = call_quietly(target, args, request["cpu_seconds"], request["wall_seconds"])
+        try:  # tensors become arrays within the time limit: their .numpy() is the student's code
+            result = call_quietly(lambda *given: as_arrays(target(*given)), args, request["cpu_seconds"],
+                                  request["wall_seconds"])
         except CallTimeout as timeout:
             return {"timeout": timeout.clock}
         except Exception as error:
             return {"raised": type(error).__name__, "message": str(error)[:2000],
                     "location": student_location(error), "mro": [c.__name__ for c in type(error).__mro__]}
         return {"result": result, "args": args if request.get("in_place") else None}
+
+
+def as_arrays(value):
+    """`value` with every tensor of an array library (TensorFlow's, anything whose type has a
+    `.numpy()`) as a numpy array, inside tuples, lists and dicts: in-process checks read such a
+    tensor as the array it holds, and the wire carries arrays only."""
+    if type(value) in (list, tuple):
+        return type(value)(as_arrays(v) for v in value)
+    if type(value) is dict:
+        return {k: as_arrays(v) for k, v in value.items()}
+    if not isinstance(value, (np.ndarray, np.generic)) and callable(getattr(type(value), "numpy", None)):
+        array = np.asarray(value.numpy())
+        if array.dtype.kind in NUMERIC_KINDS:
+            return array
+    return value
 
 
 _MISSING = object()
@@ -427,17 +526,21 @@ def time_limit_paused():
                 signal.setitimer(timer, seconds)
 
 
-def serve(path, namespace):
-    """Entry point of a graded cell in the kernel: connect to the worker and serve it."""
+def serve(path, namespace, caps=None):
+    """Entry point of a graded cell in the kernel: connect to the worker and serve it, within
+    the worker's caps (a dict of `Caps`' fields)."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(path)
     try:
-        Agent(sock, namespace).serve()
+        Agent(sock, namespace, Caps(**caps) if caps else DEFAULT_CAPS).serve()
     finally:
         sock.close()
 
 
 # ------------------------------------------------------------ integrity observations
+# The kernel's own account of what the student's code did. The student's code can change or
+# silence it, so the worker records it as "kernel says", never as evidence: its evidence is
+# what it observes itself (autograder.batch.evidence, the protocol, the cells).
 
 PRISTINE = {}
 WATCHED = ("numpy.allclose", "numpy.isclose", "numpy.array_equal", "numpy.testing.assert_allclose",
@@ -479,7 +582,32 @@ def install(shell=None, hidden=(), kept=()):
     if shell is not None:
         PRISTINE["transformers"] = (list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
                                     list(shell.ast_transformers))
+        for session in {id(s): s for s in (getattr(getattr(shell, "kernel", None), "session", None),
+                                           getattr(sys.stdout, "session", None), getattr(sys.stderr, "session", None))
+                        if s is not None and hasattr(s, "pack")}.values():
+            session.pack = packing_lone_surrogates(session.pack)
     sys.addaudithook(audit)
+
+
+def packing_lone_surrogates(pack):
+    """The kernel's message packer, able to send text holding a lone surrogate (which a cell
+    can print but UTF-8 cannot hold: unpatched, the kernel's output thread fails and the cell
+    never ends), each replaced by U+FFFD."""
+    def scrub(value):
+        if isinstance(value, str):
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if isinstance(value, dict):
+            return {scrub(k): scrub(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [scrub(v) for v in value]
+        return value
+
+    def packer(obj):
+        try:
+            return pack(obj)
+        except ValueError:  # UnicodeEncodeError
+            return pack(scrub(obj))
+    return packer
 
 
 def observations(shell=None):

@@ -1,18 +1,22 @@
 """A student's notebook kernel in a sandbox, and the execution of cells in it.
 
-The kernel (an ordinary IPython kernel) runs:
-- in new mount, PID, network, IPC and UTS namespaces (`unshare`): it sees no other process,
-  has no network, and every process it starts dies with it (PID 1 of its namespace is the
-  kernel itself);
-- with the course directory, the repository and the grading package hidden under empty
-  read-only mounts (only its Python environment is mounted back, read-only): no hidden test,
-  oracle, source notebook, record or gradebook is reachable, even one created later;
-- as the unprivileged user `nobody`, with no capabilities, in its own scratch directory,
-  which holds the master copies of the released files and the student's notebook;
+The kernel (an ordinary IPython kernel) runs in a bubblewrap sandbox (`sandbox_command`):
+- on an allow-list root: the system's programs and libraries and its own Python installation
+  and environment, read-only (the grading package is an empty folder there even when it is
+  installed in site-packages); its scratch folder; a fresh /proc, a minimal /dev and private,
+  size-limited /tmp, /var/tmp and /dev/shm that vanish with it. Nothing else of the machine:
+  no course directory, repository, other copy of the course, gradebook or neighbour's folder;
+- in new PID, network, IPC, UTS, cgroup and mount namespaces: it sees no other process, has no
+  network, and every process it starts dies with it and with the worker that started it
+  (bubblewrap's init, PID 1 of the namespace, dies with its parent, and everything with it);
+- as a user of its own (`Confinement`: a uid no other live sandbox holds), with no
+  capabilities, so that the process limit counts its own processes only, and, where the
+  machine has them, in memory and pids cgroups of its own (v1 or v2), whose memory counts
+  everything it holds, the files of its tmpfs included; without cgroups, its resident memory
+  plus what its tmpfs hold is polled;
 - under time limits per notebook and per cell that count the CPU time of every process of
   the sandbox (a busy machine does not inflate them), each with a wall-clock backstop, and a
-  memory limit (the resident memory of every process of the sandbox, polled), each enforced
-  by killing the whole sandbox (`Stopwatch`, `autograder.limits`);
+  memory limit, each enforced by killing the whole sandbox (`Stopwatch`, `autograder.limits`);
 - talking to the worker over Unix sockets in the scratch directory only (ZeroMQ's ipc
   transport for the Jupyter channels, one more socket for the grading agent).
 
@@ -20,14 +24,19 @@ Outputs are collected with caps per cell and per notebook, so a flood costs noth
 """
 import contextlib
 import ctypes
+import fcntl
 import json
+import logging
 import os
 import queue
 import resource
-import shlex
+import secrets
+import shutil
 import signal
+import site
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -37,10 +46,16 @@ import psutil
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
+from ..limits import DEFAULT
 from ..status import Status
 
-SANDBOX_USER = 65534  # nobody / nogroup on Debian
-PYTHON = sorted({os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)})  # what a kernel runs on
+log = logging.getLogger(__name__)
+SYSTEM = ("/usr/bin", "/usr/lib", "/usr/lib32", "/usr/lib64", "/bin", "/lib", "/lib32", "/lib64")  # read-only (or links)
+HOST_ETC = ("/etc/ld.so.cache", "/etc/localtime")  # all of the machine's /etc a kernel sees
+TMPFS = ("/tmp", "/var/tmp", "/dev/shm")  # private to each sandbox, size-limited
+UIDS = range(200_000, 210_000)  # one per live sandbox (its gid alike); no entry in the machine's /etc/passwd
+LOCKS = Path("/run" if os.path.isdir("/run") else tempfile.gettempdir()) / "autograder-sandbox-uids"
+CGROUPS = Path("/sys/fs/cgroup")
 AGENT_FILE = Path(__file__).with_name("agent.py")
 AGENT_NAME = "<grading agent>"
 START_SECONDS = 60  # CPU seconds to start a kernel or load the agent (a second or two when idle)
@@ -61,75 +76,322 @@ def within(path, folder):
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def closed_ancestor(path):
-    """The outermost folder above `path` that other users cannot pass through (/root for a
-    Python installed under it), or None."""
-    parts = Path(path).parts
-    for depth in range(2, len(parts)):
-        folder = os.path.join(*parts[:depth])
-        if os.path.isdir(folder) and not os.stat(folder).st_mode & 0o001:
-            return folder
-    return None
+def python_paths():
+    """The folders a kernel runs on: this Python's installation and environment (a prefix of
+    /usr is in SYSTEM already), its site-packages, and the folders its .pth files add to
+    sys.path (a borrowed site-packages), but never one that holds the grading package (an
+    editable install adding the repository)."""
+    holder = str(Path(__file__).resolve().parent.parent.parent)
+    found = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)} - {"/usr"}
+    for folder in filter(os.path.isdir, site.getsitepackages()):
+        found.add(os.path.realpath(folder))  # (a wheel's package is hidden inside it: hidden_folders)
+        for listing in sorted(Path(folder).glob("*.pth")):
+            for line in listing.read_text(errors="replace").splitlines():
+                if line.strip() and not line.startswith(("#", "import ", "import\t")):  # as site.addpackage reads it
+                    path = os.path.realpath(os.path.join(folder, line.strip()))
+                    if os.path.isdir(path) and not within(holder, path):
+                        found.add(path)
+    return sorted(p for p in found if not any(within(p, other) and p != other for other in found))
 
 
-def sandbox_command(command, hide, keep):
-    """`command` wrapped in namespaces and run as the sandbox user, with every folder in
-    `hide` replaced by an empty read-only one, except the paths in `keep` beneath them (the
-    Python environment and installation), which are mounted back read-only at the same place.
-    A kept path under a folder the sandbox user cannot pass through is reached the same way:
-    that folder is hidden too (nothing else in it is visible)."""
-    hide = sorted(set(hide) | {f for f in map(closed_ancestor, keep) if f})
-    script, descriptor = [], 3
-    for folder in hide:
-        outer = [other for other in hide if within(folder, other) and folder != other]
-        mounted_back = any(within(folder, k) and any(within(k, o) for o in outer) for k in keep)
-        if not os.path.isdir(folder) or outer and not mounted_back:
-            continue  # a folder inside another hidden one is hidden with it (unless a kept path brings it back)
-        kept = [k for k in keep if within(k, folder) and k != folder and os.path.exists(k)]
-        opened = []
-        for path in kept[:7]:  # the shell can hold descriptors 3-9
-            script.append(f"exec {descriptor}<{shlex.quote(path)}")
-            opened.append((descriptor, path))
-            descriptor += 1
-        script.append(f"mount -t tmpfs -o mode=755,size=1m grading-hidden {shlex.quote(folder)}")
-        for number, path in opened:  # a descriptor still reaches what the tmpfs now covers
-            script += [f"mkdir -p {shlex.quote(path)}", f"mount --no-canonicalize --bind /proc/self/fd/{number} {shlex.quote(path)}",
-                       f"mount -o remount,bind,ro {shlex.quote(path)}", f"exec {number}<&-"]
-        script.append(f"mount -o remount,ro {shlex.quote(folder)}")
-    drop = ["setpriv", f"--reuid={SANDBOX_USER}", f"--regid={SANDBOX_USER}", "--clear-groups",
-            "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
-    script.append("exec " + shlex.join(drop + command))
-    return ["unshare", "--mount", "--pid", "--net", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc",
-            "--propagation", "private", "sh", "-c", " && ".join(script)]
+PYTHON = python_paths()
 
 
-def limit_resources(file_size_mb):
-    """Run in the sandbox's first process before it starts: no core files, a cap on file size
-    and process count, and death with the worker that started it (so a killed batch leaves
-    no kernel behind)."""
+def sandbox_command(command, workdir, uid, hide=(), keep=(), tmpfs_mb=64, etc=None):
+    """bwrap's argv that runs `command` as `uid`, seeing only: SYSTEM and the paths in `keep`
+    (its Python installation and environment), read-only, where each folder of `hide` inside
+    them is an empty read-only folder; `workdir`, read-write; a fresh /proc, a minimal /dev, the
+    private TMPFS of `tmpfs_mb` MiB each; in /etc, HOST_ETC and the files of `etc` ({name:
+    descriptor to read it from}). bwrap runs as root to build this; setpriv then becomes `uid`,
+    with no capability and no way to gain one."""
+    argv = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grading", "--proc", "/proc", "--dev", "/dev"]
+
+    made = {"/", "/dev"}
+
+    def at(target, *operation):  # folders bwrap makes above `target` are 0700 unless made first
+        parent = os.path.dirname(target)
+        argv.extend((["--perms", "0755", "--dir", parent] if parent not in made else []) + list(operation))
+        made.add(parent)
+    for folder in TMPFS:  # first: a kept path may lie below /tmp
+        at(folder, "--size", str(tmpfs_mb * 2 ** 20), "--perms", "1777", "--tmpfs", folder)
+    shown = []
+    for path in [p for p in SYSTEM if os.path.lexists(p)] + sorted(p for p in keep if os.path.isdir(p)):
+        if os.path.islink(path):
+            at(path, "--symlink", os.readlink(path), path)
+        else:
+            at(path, "--ro-bind", path, path)
+            shown.append(path)
+    for folder in sorted(hide):
+        if os.path.isdir(folder) and any(within(folder, path) and folder != path for path in shown):
+            argv.extend(["--tmpfs", folder, "--remount-ro", folder])
+    for path in HOST_ETC:
+        if os.path.exists(path):
+            at(path, "--ro-bind", path, path)
+    for name, descriptor in (etc or {}).items():
+        at(f"/etc/{name}", "--perms", "0644", "--ro-bind-data", str(descriptor), f"/etc/{name}")
+    at(str(workdir), "--bind", str(workdir), str(workdir))
+    return argv + ["--chdir", str(workdir), "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                   "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", *command]
+
+
+def etc_files(uid, home):
+    """The sandbox's own /etc/passwd, group, hostname and hosts (its user, no one else)."""
+    return {"passwd": f"root:x:0:0:root:/:/usr/sbin/nologin\nstudent:x:{uid}:{uid}:student:{home}:/bin/sh\n",
+            "group": f"root:x:0:\nstudent:x:{uid}:\n", "hostname": "grading\n", "hosts": "127.0.0.1 localhost grading\n"}
+
+
+@contextlib.contextmanager
+def readable(files):
+    """{name: descriptor} from which each text of `files` ({name: short text}) can be read."""
+    descriptors = {}
+    try:
+        for name, text in files.items():
+            descriptors[name], write = os.pipe()
+            with open(write, "w") as pipe:  # a pipe holds 64 KiB: enough for these files
+                pipe.write(text)
+        yield descriptors
+    finally:
+        for descriptor in descriptors.values():
+            os.close(descriptor)
+
+
+def uid_in_use(uid):
+    """Has any process `uid` as its real user id (one left by a dead sandbox, still dying)?"""
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/status") as status:
+                    if next(line for line in status if line.startswith("Uid:")).split()[1] == str(uid):
+                        return True
+            except (OSError, StopIteration):
+                pass
+    return False
+
+
+def claim_uid():
+    """(uid, open lock file): a uid of UIDS that no live sandbox holds (its lock is free: the
+    kernel frees it when the holder dies) and no process has."""
+    LOCKS.mkdir(mode=0o700, exist_ok=True)
+    for uid in UIDS:
+        lock = open(LOCKS / str(uid), "a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if not uid_in_use(uid):
+                return uid, lock
+        except BlockingIOError:
+            pass
+        lock.close()
+    raise OSError(f"every sandbox uid ({UIDS.start}-{UIDS.stop - 1}) is in use")
+
+
+class CgroupUnavailable(Exception):
+    """Why this machine gives the sandboxes no cgroups (they then run with polled memory)."""
+
+
+def own_cgroups():
+    """{controller: folder}: this process's own memory and pids cgroups (v2: one folder for
+    both, or the delegated one AUTOGRADER_CGROUP names), below which the sandboxes' are made;
+    CgroupUnavailable says why there are none."""
+    own = {}
+    try:
+        for line in Path("/proc/self/cgroup").read_text().splitlines():  # "id:controllers:path"; v2: "0::path"
+            _, controllers, path = line.split(":", 2)
+            for controller in controllers.split(","):
+                own[controller or "v2"] = CGROUPS / controller / path.lstrip("/")
+        if not (CGROUPS / "cgroup.controllers").exists():  # v1: a hierarchy per controller
+            missing = [c for c in ("memory", "pids") if c not in own or not own[c].is_dir()]
+            if missing:
+                raise CgroupUnavailable(f"no cgroup v1 {' or '.join(missing)} hierarchy at {CGROUPS}")
+            return {"memory": own["memory"], "pids": own["pids"]}
+        folder = Path(os.environ.get("AUTOGRADER_CGROUP") or own.get("v2", CGROUPS))
+        missing = {"memory", "pids"} - set((folder / "cgroup.controllers").read_text().split())
+        if missing:
+            raise CgroupUnavailable(f"cgroup v2 offers no {' or '.join(sorted(missing))} controller at {folder}")
+        if not {"memory", "pids"} <= set((folder / "cgroup.subtree_control").read_text().split()):
+            try:
+                (folder / "cgroup.subtree_control").write_text("+memory +pids")
+            except OSError as error:
+                raise CgroupUnavailable(f"cannot enable the memory and pids controllers below {folder} ({error.strerror}:"
+                                        " a cgroup v2 folder that holds processes cannot; name a delegated cgroup that "
+                                        "holds none in AUTOGRADER_CGROUP)") from None
+        return {"memory": folder, "pids": folder}
+    except OSError as error:
+        raise CgroupUnavailable(f"cannot use the cgroups of this process ({error})") from None
+
+
+def kill_cgroup(folders, tries=100):
+    """Kill every process in the cgroup `folders` until they are empty; True once they are."""
+    for _ in range(tries):
+        pids = {int(pid) for folder in folders for pid in (folder / "cgroup.procs").read_text().split()}
+        if not pids:
+            return True
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+    return False
+
+
+class Cgroup:
+    """Memory and pids cgroups of one sandbox, below this process's own (`own_cgroups`).
+    Memory, capped at `limits.memory_mb`, counts everything the sandbox holds, the files of its
+    tmpfs included (a page is charged to the cgroup of the process that wrote it); processes
+    and threads are capped at `limits.processes`."""
+
+    def __init__(self, limits):
+        parents = own_cgroups()
+        self.v2 = parents["memory"] == parents["pids"]
+        sweep_cgroups(set(parents.values()))
+        name = f"grading-{os.getpid()}-{secrets.token_hex(4)}"
+        self.folders = {controller: parent / name for controller, parent in parents.items()}
+        try:
+            for folder in set(self.folders.values()):
+                folder.mkdir()
+            memory, limit = self.folders["memory"], limits.memory_mb * 2 ** 20
+            (memory / ("memory.max" if self.v2 else "memory.limit_in_bytes")).write_text(str(limit))
+            (self.folders["pids"] / "pids.max").write_text(str(limits.processes))
+            for name, value in (("memory.swap.max", 0), ("memory.memsw.limit_in_bytes", limit), ("memory.oom.group", 1)):
+                if (memory / name).exists():  # no swap beyond the limit; v2 kills the whole group at once
+                    (memory / name).write_text(str(value))
+        except OSError as error:
+            self.close()
+            raise CgroupUnavailable(f"cannot make a sandbox's cgroups below {parents['memory']} ({error})") from None
+
+    def join(self):
+        """Move the calling process into the cgroups (in the sandbox's first process, before it starts)."""
+        for folder in set(self.folders.values()):
+            descriptor = os.open(folder / "cgroup.procs", os.O_WRONLY)
+            os.write(descriptor, str(os.getpid()).encode())
+            os.close(descriptor)
+
+    def pids(self):
+        return [int(pid) for pid in (self.folders["pids"] / "cgroup.procs").read_text().split()]
+
+    def memory(self):
+        """Bytes the sandbox holds: its anonymous memory and its tmpfs and shared memory (not the
+        cache of files it read, which the kernel reclaims before it kills)."""
+        stat = dict(line.split() for line in (self.folders["memory"] / "memory.stat").read_text().splitlines())
+        return int(stat["anon" if self.v2 else "rss"]) + int(stat["shmem"])
+
+    def out_of_memory(self):
+        """Has the kernel killed a process of the sandbox at its memory limit?"""
+        events = self.folders["memory"] / ("memory.events" if self.v2 else "memory.oom_control")
+        fields = dict(line.split() for line in events.read_text().splitlines())
+        return int(fields.get("oom_kill", 0)) > 0 or fields.get("under_oom") == "1"
+
+    def close(self):
+        """Kill whatever is left and remove the cgroups (they are empty within moments)."""
+        folders = [f for f in set(self.folders.values()) if f.is_dir()]
+        with contextlib.suppress(OSError):
+            kill_cgroup(folders)
+        for folder in folders:
+            for _ in range(50):
+                try:
+                    folder.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.1)
+
+
+def sweep_cgroups(parents):
+    """Remove the cgroups a dead worker left (killed -9: its sandboxes died with it)."""
+    for parent in parents:
+        for folder in parent.glob("grading-*-*"):
+            pid = folder.name.split("-")[1]
+            if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                with contextlib.suppress(OSError):
+                    kill_cgroup([folder], tries=10)
+                    folder.rmdir()
+
+
+def limit_resources(limits, cgroup=None):
+    """Run in the sandbox's first process before it starts (bwrap, still root): into the
+    sandbox's cgroups, no core files, a cap on file size and on processes (counted per user:
+    the sandbox's own), and death with the worker that started it."""
     def apply():
+        if cgroup is not None:
+            cgroup.join()
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_mb * 2 ** 20,) * 2)
-        resource.setrlimit(resource.RLIMIT_NPROC, (4096, 4096))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size_mb * 2 ** 20,) * 2)
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes,) * 2)
     return apply
 
 
+_told = set()
+
+
+class Confinement:
+    """What one sandbox holds of the machine, shared with no other sandbox: a uid of its own
+    (the process limit counts its processes only) and, where the machine allows, a `Cgroup` of
+    its own (or None: why not is logged once). `popen` starts a command in the sandbox, from the
+    thread that will see it end (bwrap dies with that thread); `close` kills what is left and
+    frees both."""
+
+    def __init__(self, limits):
+        self.limits = limits
+        self.uid, self._lock = claim_uid()
+        try:
+            self.cgroup = Cgroup(limits)
+        except CgroupUnavailable as reason:
+            self.cgroup = None
+            if str(reason) not in _told:
+                _told.add(str(reason))
+                log.warning("grading sandboxes without cgroups: %s; memory is polled (resident memory plus the "
+                            "private tmpfs, %d MiB each) and processes are capped per sandbox user", reason,
+                            limits.tmpfs())
+        except BaseException:
+            self._lock.close()
+            raise
+
+    def popen(self, command, workdir, hide=(), keep=(), **options):
+        for path in [workdir, *Path(workdir).rglob("*")]:  # the scratch folder is the sandbox's own
+            os.chown(path, self.uid, self.uid, follow_symlinks=False)
+        with readable(etc_files(self.uid, workdir)) as etc:
+            return subprocess.Popen(sandbox_command(command, workdir, self.uid, hide, keep, self.limits.tmpfs(), etc),
+                                    cwd=workdir, pass_fds=list(etc.values()), start_new_session=True,
+                                    preexec_fn=limit_resources(self.limits, self.cgroup), **options)
+
+    def close(self):
+        try:
+            if self.cgroup is not None:
+                self.cgroup.close()
+        finally:
+            self._lock.close()
+
+
 def check_sandbox():
-    """None when this machine can start a sandbox, else why not (run as root: namespaces and
-    `nobody` need it; the Python environment must be readable by `nobody`)."""
+    """None when this machine can start a sandbox, else why not (run as root, with bubblewrap
+    and setpriv installed; the Python environment must be readable by other users)."""
     if os.geteuid() != 0:
-        return "the grading sandbox needs root (it creates namespaces and runs kernels as nobody)"
+        return "the grading sandbox needs root (it creates namespaces and runs kernels as users of their own)"
+    missing = [program for program in ("bwrap", "setpriv") if shutil.which(program) is None]
+    if missing:
+        return f"{' and '.join(missing)} not found: install Debian's bubblewrap (bwrap) and util-linux (setpriv)"
     # finding the packages (without importing them) proves the environment is readable
-    command = sandbox_command([sys.executable, "-c", "import importlib.util as u, sys; "
-                               f"assert u.find_spec('numpy') and u.find_spec('ipykernel') and sys.base_prefix == "
-                               f"{sys.base_prefix!r}"], [], PYTHON)
+    command = [sys.executable, "-c", ("import importlib.util as u, sys; assert u.find_spec('numpy') and "
+                                      f"u.find_spec('ipykernel') and sys.base_prefix == {sys.base_prefix!r}")]
+    environment = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "LANG": "C.UTF-8"}
     try:
-        done = subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return f"{command[0]}: {error}"
-    if done.returncode != 0:
-        return f"a test kernel failed ({done.returncode}): {done.stderr.strip()[-300:]}"
+        with tempfile.TemporaryDirectory() as folder:
+            confinement = Confinement(DEFAULT)
+            try:
+                process = confinement.popen(command, folder, keep=PYTHON, env=environment, stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                try:
+                    _, errors = process.communicate(timeout=120)
+                finally:
+                    process.kill()
+                    process.wait()
+            finally:
+                confinement.close()
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"the sandbox cannot start: {error}"
+    if process.returncode != 0:
+        return f"a test kernel failed ({process.returncode}): {errors.strip()[-300:]}"
     return None
 
 
@@ -175,10 +437,13 @@ class SandboxedKernel:
     """One kernel for one submission: `start`, then `execute` cells, then `shutdown` (always)."""
 
     def __init__(self, workdir, limits, hide=(), keep=()):
-        """hide: folders the kernel must not see (the course directory, the grading package);
-        keep: paths beneath them it needs (its Python environment)."""
+        """keep: what the kernel sees of the machine besides the system's programs and libraries
+        (its Python installation and environment, read-only); hide: folders it must not see even
+        there (the grading package in site-packages), and whose opening the agent records (the
+        course directory, the repository)."""
         self.workdir, self.limits = Path(workdir), limits
         self.hide, self.keep = [os.path.realpath(p) for p in hide], [os.path.realpath(p) for p in keep]
+        self.confinement = None  # the sandbox's own uid and cgroups
         self.process = None
         self.client = None
         self.lost = None  # KernelLost once the sandbox was killed
@@ -202,12 +467,14 @@ class SandboxedKernel:
                        "MPLCONFIGDIR": str(self.workdir / ".config"), "IPYTHONDIR": str(self.workdir / ".ipython"),
                        "JUPYTER_RUNTIME_DIR": str(self.workdir / ".runtime"), "TF_CPP_MIN_LOG_LEVEL": "3",
                        "NBGRADER_EXECUTION": "autograde"}
-        for path in [self.workdir, *self.workdir.rglob("*")]:  # the scratch folder is the kernel's own
-            os.chown(path, SANDBOX_USER, SANDBOX_USER)
-        self.process = subprocess.Popen(
-            sandbox_command(command, self.hide, self.keep), cwd=self.workdir, env=environment,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=limit_resources(self.limits.file_size_mb))
+        try:
+            self.confinement = Confinement(self.limits)
+            self.process = self.confinement.popen(command, self.workdir, self.hide, self.keep, env=environment,
+                                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                                  stderr=subprocess.DEVNULL)
+        except (OSError, subprocess.SubprocessError) as error:
+            self.lost = KernelLost(Status.GRADER_ERROR, f"the sandbox could not be made ({error})")
+            raise self.lost from None
         self.notebook_clock = Stopwatch(self, self.limits.notebook_seconds, self.limits.wall(self.limits.notebook_seconds))
         threading.Thread(target=self._watch, daemon=True).start()
         self.client = BlockingKernelClient()
@@ -238,65 +505,108 @@ class SandboxedKernel:
         self._stop.set()
         if self.client is not None:
             self.client.stop_channels()
-        self.kill(None)
+        try:
+            self.kill(None)
+        finally:
+            if self.confinement is not None:
+                self.confinement.close()
 
     def _tree(self):
+        """The sandbox's processes: bwrap, its init (PID 1 of the namespace), then the kernel and
+        everything it started (an orphan is the init's child)."""
         try:
             root = psutil.Process(self.process.pid)
             return [root] + root.children(recursive=True)
         except psutil.Error:
             return []
 
+    def _processes(self):
+        cgroup = self.confinement.cgroup
+        if cgroup is None:
+            return self._tree()
+        found = []
+        for pid in cgroup.pids():  # cheaper than a scan of /proc
+            with contextlib.suppress(psutil.Error):
+                found.append(psutil.Process(pid))
+        return found
+
     def kill(self, reason):
-        """Kill the whole sandbox; with a KernelLost `reason`, remember and raise it."""
+        """Kill the whole sandbox; with a KernelLost `reason`, remember and raise it. The init
+        (PID 1 of the namespace) takes every process of the namespace with it."""
         if reason is not None and self.lost is None:
             self.lost = reason
         if self.process is not None and self.process.poll() is None:
-            for process in reversed(self._tree()):
-                try:
-                    process.kill()
-                except psutil.Error:
-                    pass
+            with contextlib.suppress(psutil.Error):
+                bwrap = psutil.Process(self.process.pid)
+                for process in [*bwrap.children(), bwrap]:  # its init first
+                    with contextlib.suppress(psutil.Error):
+                        process.kill()
             self.process.wait()
         if reason is not None:
             raise self.lost
 
+    def _memory(self, processes, rss):
+        """Bytes the sandbox holds: counted by its cgroup, or its resident memory plus the files
+        of its tmpfs (read through the root of a process inside it)."""
+        if self.confinement.cgroup is not None:
+            return self.confinement.cgroup.memory()
+        for process in processes[1:]:
+            try:
+                stats = [os.statvfs(f"/proc/{process.pid}/root{folder}") for folder in TMPFS]
+            except OSError:
+                continue
+            return rss + sum((s.f_blocks - s.f_bfree) * s.f_frsize for s in stats)
+        return rss
+
     def _watch(self):
         """Memory, CPU time and wall time of the whole sandbox, every 0.1 s, until shutdown.
-        The process tree is listed anew every second (a scan of /proc costs more than reading
+        The processes are listed anew every second (a scan of /proc costs more than reading
         the processes already known). CPU time counts the processes' reaped children too, and
         never goes back when a process ends."""
         processes, polls = [], 0
         while not self._stop.wait(0.1):
             if self.process.poll() is not None:
                 return
-            if polls % 10 == 0:
-                processes = self._tree()
-            polls += 1
-            rss, cpu = 0, 0.0
-            for process in processes:
-                try:
-                    with process.oneshot():
-                        rss += process.memory_info().rss
-                        times = process.cpu_times()
-                    cpu += times.user + times.system + times.children_user + times.children_system
-                except psutil.Error:
-                    pass
-            self.peak_memory_mb = max(self.peak_memory_mb, rss / 2 ** 20)
+            try:
+                if polls % 10 == 0:
+                    processes = self._processes()
+                polls += 1
+                rss, cpu = 0, 0.0
+                for process in processes:
+                    try:
+                        with process.oneshot():
+                            rss += process.memory_info().rss
+                            times = process.cpu_times()
+                        cpu += times.user + times.system + times.children_user + times.children_system
+                    except psutil.Error:
+                        pass
+                memory = self._memory(processes, rss)
+            except OSError:  # the cgroups are gone: shut down
+                return
+            self.peak_memory_mb = max(self.peak_memory_mb, memory / 2 ** 20)
             self.cpu_seconds = max(self.cpu_seconds, cpu)
             try:
-                if rss > self.limits.memory_mb * 2 ** 20:
+                if memory > self.limits.memory_mb * 2 ** 20 or self._out_of_memory():
                     self.kill(KernelLost(Status.OUT_OF_MEMORY, f"the notebook used more than {self.limits.memory_mb} MiB"))
                 self.notebook_clock.check("the notebook")
             except KernelLost:
                 return
+
+    def _out_of_memory(self):
+        """Did the sandbox's cgroup reach its memory limit (the kernel then kills a process)?"""
+        cgroup = self.confinement.cgroup
+        try:
+            return cgroup is not None and cgroup.out_of_memory()
+        except OSError:
+            return False
 
     def check_alive(self):
         """Raise KernelLost if the sandbox was killed or its kernel exited."""
         if self.lost is not None:
             raise self.lost
         if self.process.poll() is not None:
-            self.lost = KernelLost(Status.KERNEL_DIED, "the kernel exited (os._exit, a crash, or a signal)")
+            self.lost = KernelLost(Status.OUT_OF_MEMORY, f"the notebook used more than {self.limits.memory_mb} MiB") \
+                if self._out_of_memory() else KernelLost(Status.KERNEL_DIED, "the kernel exited (os._exit, a crash, or a signal)")
             raise self.lost
 
     # ------------------------------------------------------------------- execution

@@ -10,22 +10,77 @@ import io
 import os
 import select
 import socket
+import time
 
 import numpy as np
 
-from ..grading import dependencies, raised_mismatch, run_checks, timeout_mismatch
+from ..checks import Mismatch
+from ..grading import dependencies, inline_quote, raised_mismatch, run_checks, timeout_mismatch
 from ..status import Status
-from .agent import Callback, CallbackRegistry, ProtocolError, receive, send, write_back
+from .agent import Callback, CallbackRegistry, Caps, ProtocolError, TooLarge, receive, send, write_back
 from .kernel import KernelLost, Stopwatch
 
 SOCKET_NAME = "agent.sock"
 # Evaluated as a user expression of an empty cell: IPython's input transformers (which a
 # student can install) never see it.
-SERVE = "__import__('sys').modules['_grading_agent'].serve(%r, globals())"
-# The worker's own deadline for a request is the agent's, this much longer and then some: the
-# agent's time limit stops the student's code first, and it needs a little time to answer.
-MARGIN_FACTOR, MARGIN_SECONDS = 1.5, 10
+SERVE = "__import__('sys').modules['_grading_agent'].serve(%r, globals(), %r)"
+# The worker's own deadline for a request is the agent's, a little longer: the agent's time
+# limit stops the student's code first, and it needs a moment to answer.
+MARGIN_FACTOR, MARGIN_SECONDS = 1.1, 2
 CONNECT_SECONDS = 10  # CPU seconds for the kernel to reach the agent (milliseconds when idle)
+
+
+def caps(limits):
+    """The wire caps of `limits` (autograder.limits.Limits)."""
+    mib = 2 ** 20
+    return Caps(message_bytes=limits.message_mb * mib, header_bytes=limits.header_mb * mib,
+                nodes=limits.message_nodes, callback_bytes=limits.callback_mb * mib)
+
+
+class Deadline:
+    """The time the kernel has for one piece of work (a student call, a graded cell), fixed
+    when the work starts and never restarted: CPU seconds of every process of the sandbox (a
+    busy machine does not inflate them), and wall seconds spent waiting for the kernel, which
+    leave out only the time this worker spends answering the kernel's oracle callbacks (itself
+    bounded: `CallbackCost`)."""
+
+    def __init__(self, kernel, cpu_seconds, wall_seconds, what):
+        self.kernel, self.what = kernel, what
+        self.cpu_limit, self.wall_limit = cpu_seconds, wall_seconds
+        self.cpu_until = kernel.cpu_seconds + cpu_seconds
+        self.waited = 0.0
+
+    def wall_left(self):
+        return max(self.wall_limit - self.waited, 0.0)
+
+    def check(self):
+        if self.kernel.cpu_seconds > self.cpu_until:
+            self.kernel.kill(KernelLost(Status.TIMED_OUT, f"{self.what} computed for more than "
+                                                          f"{self.cpu_limit:g} s (CPU time)"))
+        if self.waited > self.wall_limit:
+            self.kernel.kill(KernelLost(Status.TIMED_OUT, f"{self.what} ran longer than {self.wall_limit:g} s"))
+
+
+class CallbackCost:
+    """What answering the oracle callbacks of one request costs this worker: CPU seconds (load
+    does not inflate them) and wall seconds, each bounded, so that a kernel flooding callbacks
+    meets a deadline too."""
+
+    def __init__(self, limits):
+        self.cpu_limit, self.wall_limit = limits.callback_seconds, limits.wall(limits.callback_seconds)
+        self.cpu = self.wall = 0.0
+
+    @contextlib.contextmanager
+    def counted(self, kernel):
+        cpu, wall = time.process_time(), time.monotonic()
+        try:
+            yield
+        finally:
+            self.cpu += time.process_time() - cpu
+            self.wall += time.monotonic() - wall
+        if self.cpu > self.cpu_limit or self.wall > self.wall_limit:
+            kernel.kill(KernelLost(Status.TIMED_OUT, "the student's code made the grader compute its reference "
+                                                     f"functions for more than {self.cpu_limit:g} s (oracle callbacks)"))
 
 
 class Tampering(BaseException):
@@ -63,6 +118,8 @@ class GradingSession:
     def __init__(self, kernel):
         self.kernel = kernel
         self.limits = kernel.limits
+        self.caps = caps(self.limits)
+        self.cell = None  # the Deadline of the graded cell being served
         self.path = str(kernel.workdir / SOCKET_NAME)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(self.path)
@@ -71,8 +128,8 @@ class GradingSession:
         self.sock = None
         self.sent = 0                      # id of the last request
         self.callbacks = CallbackRegistry()  # offered while one function is graded, then forgotten
-        self.tampering = []  # what the student's code changed or tried (changes the status)
-        self.activity = []   # what else it did outside the notebook (recorded only)
+        self.tampering = []  # positive evidence this worker saw (the protocol broken): changes the status
+        self.kernel_says = []  # what the kernel reports of itself: a note, never evidence (it can lie)
         self.faults = []     # the grader's own trouble (the status becomes Status.GRADER_ERROR)
 
     def close(self):
@@ -80,9 +137,12 @@ class GradingSession:
 
     def grade(self, grader, graded_names, seed):
         """FunctionReport of `grader.function` as the kernel's namespace defines it now."""
-        message_id = self.kernel.submit("", user_expressions={"grading": SERVE % self.path})
+        message_id = self.kernel.submit("", user_expressions={"grading": SERVE % (self.path, self.caps.as_dict())})
         self.callbacks = CallbackRegistry()
         self.sock = self._accept(message_id)
+        self.cell = Deadline(self.kernel, self.limits.cell_seconds * MARGIN_FACTOR + MARGIN_SECONDS,
+                             self.limits.wall(self.limits.cell_seconds) * MARGIN_FACTOR + MARGIN_SECONDS,
+                             f"the graded cell of {grader.function}")
         try:
             if self.sock is None:
                 student = None
@@ -93,9 +153,10 @@ class GradingSession:
             report = run_checks(grader, student, seed)
             if self.sock is not None:
                 found = self.request({"op": "observe"})
-                for key, seen in (("tampering", self.tampering), ("activity", self.activity)):
+                for key in ("tampering", "activity"):
                     items = found.get(key) if isinstance(found.get(key), list) else []
-                    seen.extend(str(f)[:200] for f in items[:50] if str(f)[:200] not in seen)
+                    self.kernel_says.extend(note for note in (inline_quote(f, 200) for f in items[:50])
+                                            if note not in self.kernel_says)
                 self.request({"op": "end"})
         except Tampering as error:
             self.tampering.append(f"broke the grading protocol while {grader.function} was graded ({error})")
@@ -107,7 +168,8 @@ class GradingSession:
         finally:
             if self.sock is not None:
                 self.sock.close()
-            self.callbacks = CallbackRegistry()
+            self.callbacks = CallbackRegistry()  # every callback offered for this function is forgotten
+            self.cell = None
         self.kernel.wait(message_id, CONNECT_SECONDS, collect=False, what="the grading agent")
         return report
 
@@ -126,7 +188,7 @@ class GradingSession:
             reply = self._execute_reply(message_id)
             if reply is not None:
                 outcome = (reply.get("content", {}).get("user_expressions") or {}).get("grading", {})
-                why = f"{outcome.get('ename', '')}: {outcome.get('evalue', '')}"[:200] \
+                why = inline_quote(f"{outcome.get('ename', '')}: {outcome.get('evalue', '')}", 200) \
                     if outcome.get("status") == "error" else "it returned without serving"
                 evidence = f"the grading agent was removed or replaced in the kernel ({why})"
                 if evidence not in self.tampering:
@@ -150,24 +212,23 @@ class GradingSession:
 
     def request(self, message, seconds=None):
         """Send one request and return its reply, serving the kernel's callbacks meanwhile.
-        `seconds`: the CPU time the kernel may take (default: a student call's limit); past it,
-        or past its wall-clock backstop, the kernel ignored the agent's own time limit and the
-        sandbox is killed ("timed out")."""
+        `seconds`: the CPU time the kernel may take (default: a student call's limit). Its
+        Deadline is fixed now: past it (or the graded cell's), the kernel ignored the agent's
+        own time limit and the sandbox is killed ("timed out"). Callbacks do not restart it."""
         seconds = self.limits.call_seconds if seconds is None else seconds
         self.sent += 1
         number = self.sent
-        try:
-            send(self.sock, {**message, "id": number}, self.callbacks)
-        except OSError:
-            self.kernel.check_alive()
-            raise self.fault("the kernel stopped reading the grading connection") from None
-        clock = Stopwatch(self.kernel, seconds * MARGIN_FACTOR + MARGIN_SECONDS,
-                          self.limits.wall(seconds) * MARGIN_FACTOR + MARGIN_SECONDS)
+        deadlines = [Deadline(self.kernel, seconds * MARGIN_FACTOR + MARGIN_SECONDS,
+                              self.limits.wall(seconds) * MARGIN_FACTOR + MARGIN_SECONDS,
+                              "the student's code, which ignored its time limit,")]
+        deadlines += [self.cell] if self.cell is not None else []
+        cost = CallbackCost(self.limits)
+        self._send({**message, "id": number}, deadlines)
         while True:
-            reply = self._receive(clock)
+            reply = self._receive(deadlines)
             if reply.get("op") == "callback":
-                with clock.paused():
-                    self._answer_callback(reply)
+                with cost.counted(self.kernel):
+                    self._answer_callback(reply, deadlines)
                 continue
             answered = reply.get("re")
             if not isinstance(answered, int) or answered > number or answered < 1:
@@ -175,17 +236,42 @@ class GradingSession:
             if answered < number:
                 continue  # a late reply to an earlier request: dropped
             if "failed" in reply:
-                raise self.fault(f"the agent could not carry out a request: {str(reply['failed'])[:200]}")
+                raise self.fault(f"the agent could not carry out a request: {inline_quote(reply['failed'], 200)}")
             return reply
 
-    def _receive(self, clock):
-        """The next message from the kernel, waiting at most as long as `clock` allows."""
-        while not select.select([self.sock], [], [], 0.25)[0]:
-            self.kernel.check_alive()
-            clock.check("the student's code, which ignored its time limit,")
-        self.sock.settimeout(clock.wall_left() + MARGIN_SECONDS)  # a message begun must be finished
+    def _send(self, message, deadlines, max_bytes=None):
+        """Send `message` to the kernel, waiting for it to read no longer than `deadlines` allow."""
+        self.sock.settimeout(max(min(d.wall_left() for d in deadlines), 1.0))
+        started = time.monotonic()
         try:
-            return receive(self.sock)
+            send(self.sock, message, self.callbacks, self.caps, max_bytes)
+        except socket.timeout:
+            self.kernel.kill(KernelLost(Status.TIMED_OUT, "the kernel stopped reading the grading connection"))
+        except OSError:
+            self.kernel.check_alive()
+            raise self.fault("the kernel stopped reading the grading connection") from None
+        finally:
+            self.sock.settimeout(None)
+            for deadline in deadlines:
+                deadline.waited += time.monotonic() - started
+
+    def _receive(self, deadlines):
+        """The next message from the kernel, waiting at most as long as `deadlines` allow."""
+        while True:
+            started = time.monotonic()
+            ready = select.select([self.sock], [], [], min(0.25, *(d.wall_left() for d in deadlines)))[0]
+            for deadline in deadlines:
+                deadline.waited += time.monotonic() - started
+            self.kernel.check_alive()
+            for deadline in deadlines:
+                deadline.check()
+            if ready:
+                break
+        # a message begun must be finished within the same deadline (a second at least)
+        self.sock.settimeout(max(min(d.wall_left() for d in deadlines), 1.0))
+        started = time.monotonic()
+        try:
+            return receive(self.sock, caps=self.caps)
         except socket.timeout:
             self.kernel.kill(KernelLost(Status.TIMED_OUT, "the kernel began a message and never finished it"))
         except (EOFError, OSError):
@@ -195,8 +281,10 @@ class GradingSession:
             raise Tampering(str(error)) from None
         finally:
             self.sock.settimeout(None)
+            for deadline in deadlines:
+                deadline.waited += time.monotonic() - started
 
-    def _answer_callback(self, request):
+    def _answer_callback(self, request, deadlines):
         callback = self.callbacks.get(request.get("id"))
         args, kwargs, number = request.get("args", ()), request.get("kwargs", {}), request.get("cb")
         if callback is None or not isinstance(args, tuple) or not isinstance(kwargs, dict) \
@@ -208,9 +296,15 @@ class GradingSession:
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 result = plain(function(*args, **kwargs))
-            send(self.sock, {"cb": number, "result": result, "args": args}, self.callbacks)
         except Exception as error:
-            send(self.sock, {"cb": number, "error": f"{type(error).__name__}: {error}"})
+            self._send({"cb": number, "error": f"{type(error).__name__}: {str(error)[:500]}"}, deadlines)
+            return
+        try:
+            self._send({"cb": number, "result": result, "args": args}, deadlines, self.caps.callback_bytes)
+        except (TooLarge, TypeError) as error:
+            self._send({"cb": number, "error": "the grader's reference function cannot answer this call: "
+                        + ("its result would be larger than the grader sends" if isinstance(error, TooLarge)
+                           else str(error)[:200])}, deadlines)
 
 
 class RemoteStudentCode:
@@ -246,6 +340,10 @@ class RemoteStudentCode:
                                       "wall_seconds": limits.wall(limits.call_seconds)})
         if reply.get("timeout"):
             raise timeout_mismatch(label, reply["timeout"], limits)
+        if reply.get("too_large"):
+            raise Mismatch(f"{label} returned a value larger than the grader accepts (at most {limits.message_mb} "
+                           f"MiB or {limits.message_nodes} values).",
+                           "Return what the docstring says: numpy arrays of the given shapes, not long lists.")
         if "raised" in reply:
             mro = reply.get("mro") if isinstance(reply.get("mro"), list) else [str(reply["raised"])]
             raise raised_mismatch(label, [str(name) for name in mro], str(reply.get("message", "")),
