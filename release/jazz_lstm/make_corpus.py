@@ -1,7 +1,7 @@
 """Compose the jazz corpus of the "Improvise a jazz solo with an LSTM" assignment.
 
-Everything here is the course's own material: a seeded random process writes swing-feel
-eighth-note lines (with some quarters, rests and off-beat syncopations, no triplets) over
+Everything here is the course's own material: a seeded random process writes jazz lines of
+even eighth notes (no swing; some quarters, rests and off-beat syncopations, no triplets) over
 ii-V-I progressions in several keys, minor ii-V-i's, I-vi-ii-V turnarounds and 12-bar blues
 choruses, 76 bars of 4/4 in all. Notes are chosen from chord tones, scale tones of the chord
 (major 7 -> ionian, minor 7 -> dorian, dominant 7 -> mixolydian, half-diminished -> locrian)
