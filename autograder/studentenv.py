@@ -156,6 +156,9 @@ for you runs the same way for the grader.{macos}
 jupyter lab {notebook}
 ```
 
+Start it in this folder: its `nbgrader_config.py` gives Validate the time a cell that builds
+or trains a model needs.
+
 Run the cells in order from the top. Write your code where a cell says `# YOUR CODE HERE`,
 in place of the line `raise NotImplementedError()`. The functions you write:
 
