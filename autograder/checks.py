@@ -13,13 +13,15 @@ ATOL = 1e-9
 class Mismatch(Exception):
     """A check failed. `message` says what and where (never an expected value: students read
     it in their feedback); `evidence` holds the values that came back and were expected (for
-    the instructor's record only); `hint` says what to look at."""
+    the instructor's record only); `hint` says what to look at; `timed_out` marks a student
+    call stopped by its time limit (later problems are not worth running)."""
 
-    def __init__(self, message, hint=None, evidence=None):
+    def __init__(self, message, hint=None, evidence=None, timed_out=False):
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.evidence = evidence
+        self.timed_out = timed_out
 
     def render(self, details=True):
         """The message and hint; with `details`, the evidence too."""

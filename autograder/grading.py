@@ -186,8 +186,10 @@ def timeout_mismatch(name, clock, call_limits=None):
     seconds = call_limits.call_seconds
     if clock == "wall":  # (`clock` comes from the kernel: it picks a message, it is never shown)
         return Mismatch(f"{name} did not return within {call_limits.wall(seconds):g} s, most of it spent waiting "
-                        "(sleeping, reading input, or waiting for a lock).", "Remove anything that waits or asks for input.")
-    return Mismatch(f"{name} did not finish within {seconds:g} s of computing time.", "Look for a loop that never ends.")
+                        "(sleeping, reading input, or waiting for a lock).", "Remove anything that waits or asks for input.",
+                        timed_out=True)
+    return Mismatch(f"{name} did not finish within {seconds:g} s of computing time.", "Look for a loop that never ends.",
+                    timed_out=True)
 
 
 def raised_mismatch(name, mro, message, location):

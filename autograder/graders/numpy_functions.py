@@ -81,7 +81,8 @@ class Spec:
 
 def at(sizes, mismatch):
     """Prefix a mismatch with the problem it happened on."""
-    return Mismatch(f"On a problem with {describe_sizes(sizes)}: {mismatch.message}", mismatch.hint, mismatch.evidence)
+    return Mismatch(f"On a problem with {describe_sizes(sizes)}: {mismatch.message}", mismatch.hint, mismatch.evidence,
+                    mismatch.timed_out)
 
 
 def known_mistake(assignment, function, args, actual, mutated=None):
@@ -117,11 +118,6 @@ def first_wrong_step(actual, expected):
 
 # ------------------------------------------------------------------------ problem by problem
 
-def timed_out(mismatch):
-    """Whether a student call was stopped by its time limit (grading.timeout_mismatch)."""
-    return " did not finish within " in mismatch.message or " did not return within " in mismatch.message
-
-
 UNCHECKED = "unchecked"  # by_problem: a problem not held against the student, nor counted as passed
 
 
@@ -147,7 +143,7 @@ def by_problem(rng, dims, run_one):
                 messages.append(at(sizes, mismatch))
             scores.append(0.0)
             failed.append(index)
-            if timed_out(mismatch):
+            if mismatch.timed_out:
                 skipped = range(index + 1, len(all_sizes))
                 scores.extend(0.0 for _ in skipped)
                 failed.extend(skipped)
