@@ -3,7 +3,8 @@
 Hidden test cells call `grade("assignment.function", globals())`; nothing else in a notebook
 imports this package, and it is never copied into release/.
 """
-from .grading import CellValue, run, silenced_native_stderr
+from .agent import silenced_native_stderr
+from .grading import CellValue, run
 
 
 def report(name, namespace, seed=None):

@@ -14,7 +14,7 @@ from typing import Callable
 from . import limits
 from .checks import Mismatch
 from .probes import derived_rng, grading_seed
-from .sandbox.agent import CallTimeout, call_quietly, student_location
+from .agent import CallTimeout, call_quietly, student_location
 
 
 @dataclass
@@ -160,7 +160,7 @@ class StudentCode:
         """Run one of the sandbox agent's helpers (`keras_layers`, `model_facts`,
         `model_outputs`) where the student's code runs; `label` names it in messages when
         its failure is the student's (running a model they built)."""
-        from .sandbox.agent import HELPERS
+        from .agent import HELPERS
         return self.guarded(HELPERS[name], label or name, args)
 
     def expose(self, obj, methods):
@@ -288,22 +288,6 @@ def exception_hint(mro, message):
     if "KeyError" in mro:
         return "Parameter and gradient names are case-sensitive; use the names in the docstring."
     return None
-
-
-@contextlib.contextmanager
-def silenced_native_stderr():
-    """Point file descriptor 2 at /dev/null: native libraries (TensorFlow) log there directly,
-    past sys.stderr, and nbgrader zeroes a cell with any stderr output."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(os.devnull, "w") as null:
-        os.dup2(null.fileno(), 2)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 def dependencies(grader, graded_names):

@@ -8,7 +8,7 @@ import struct
 import numpy as np
 import pytest
 
-from autograder.sandbox.agent import (MAX_MESSAGE_BYTES, Callback, CallbackRegistry, Handle, ProtocolError, receive,
+from autograder.agent import (MAX_MESSAGE_BYTES, Callback, CallbackRegistry, Handle, ProtocolError, receive,
                                       send, write_back)
 
 
@@ -100,7 +100,7 @@ def test_the_agent_puts_back_the_notebook_globals_it_replaced():
     names the grading added removed."""
     import threading
 
-    from autograder.sandbox.agent import Agent
+    from autograder.agent import Agent
     namespace = {"rnn_cell_forward": "the student's", "x": 1}
     worker, kernel = socket.socketpair()
     worker.settimeout(10)
@@ -119,7 +119,7 @@ def test_the_agent_puts_back_the_notebook_globals_it_replaced():
 def test_the_agent_refuses_a_request_without_an_id():
     import threading
 
-    from autograder.sandbox.agent import Agent
+    from autograder.agent import Agent
     worker, kernel = socket.socketpair()
     failures = []
 
@@ -141,7 +141,7 @@ def test_the_agent_refuses_a_request_without_an_id():
 def test_a_header_over_the_cap_is_refused_from_its_length_alone():
     """A 64 MiB header is refused before one byte of it is read (the sender never sends it:
     the socket is closed right after the length, so reading on would be an EOFError)."""
-    from autograder.sandbox.agent import Caps
+    from autograder.agent import Caps
     left, right = socket.socketpair()
     left.sendall(struct.pack(">Q", 64 * 2 ** 20))
     left.close()
@@ -171,7 +171,7 @@ def sending(data):
     b'{"_buffers": [], "v": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",   # nested beyond any parser's depth
 ])
 def test_a_header_with_too_many_values_or_too_deep_is_refused_without_parsing_it(text):
-    from autograder.sandbox.agent import Caps
+    from autograder.agent import Caps
     with sending(struct.pack(">Q", len(text)) + text) as right, pytest.raises(ProtocolError):
         receive(right, caps=Caps(nodes=100_000))
 
@@ -185,7 +185,7 @@ def test_nesting_within_the_value_cap_but_too_deep_for_json_is_a_protocol_error(
 
 def test_a_callback_is_held_to_its_own_smaller_cap():
     """Arrays of 2 MiB pass in an answer (the message cap) but not in a callback (1 MiB)."""
-    from autograder.sandbox.agent import Caps
+    from autograder.agent import Caps
     caps = Caps(callback_bytes=2 ** 20)
     big = np.zeros(2 ** 18)
     for header, refused in (({"op": "callback", "cb": 1, "id": 5}, True), ({"re": 1}, False)):
@@ -200,7 +200,7 @@ def test_a_callback_is_held_to_its_own_smaller_cap():
 
 
 def test_the_sender_refuses_what_the_receiver_would_refuse():
-    from autograder.sandbox.agent import Caps, TooLarge
+    from autograder.agent import Caps, TooLarge
     caps = Caps(message_bytes=2 ** 20, nodes=1000)
     left, right = socket.socketpair()
     with left, right:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.limits import Limits
-from autograder.sandbox.agent import Agent, Callback, CallbackRegistry, receive, send
+from autograder.agent import Agent, Callback, CallbackRegistry, receive, send
 from autograder.sandbox.kernel import KernelLost
 from autograder.sandbox.remote import GradingSession, Tampering
 from autograder.status import Status
@@ -432,7 +432,7 @@ def test_callback_arguments_over_the_cap_are_refused_by_the_honest_agent(session
                                  "in_place": False, "cpu_seconds": 5, "wall_seconds": 5})
         grading.request({"op": "end"})
         return reply
-    from autograder.sandbox.agent import Caps
+    from autograder.agent import Caps
     reply = serve_in_main_thread_with(kernel_end, namespace, worker, Caps(callback_bytes=2 ** 20))
     assert reply["raised"] == "ValueError" and "too large" in reply["message"]
 
@@ -466,7 +466,7 @@ def test_a_forged_oversized_callback_is_tampering(session):
 
 def test_a_result_too_large_to_check_is_the_students_mistake_not_tampering(session):
     from autograder.checks import Mismatch
-    from autograder.sandbox.agent import Caps
+    from autograder.agent import Caps
     from autograder.sandbox.remote import RemoteStudentCode
     grading, kernel_end = session
     grading.caps.nodes = 1000

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..checks import Mismatch, compare, expect_sequence
 from ..grading import Check, Grader, StudentCode
-from ..sandbox.agent import keras_layers
+from ..agent import keras_layers
 from ..oracle import jazz_lstm as oracle
 
 # TensorFlow's Python logger writes warnings (retracing, ...) to stderr, which zeroes a cell.

@@ -56,7 +56,7 @@ TMPFS = ("/tmp", "/var/tmp", "/dev/shm")  # private to each sandbox, size-limite
 UIDS = range(200_000, 210_000)  # one per live sandbox (its gid alike); no entry in the machine's /etc/passwd
 LOCKS = Path("/run" if os.path.isdir("/run") else tempfile.gettempdir()) / "autograder-sandbox-uids"
 CGROUPS = Path("/sys/fs/cgroup")
-AGENT_FILE = Path(__file__).with_name("agent.py")
+AGENT_FILE = Path(__file__).parent.parent / "agent.py"
 AGENT_NAME = "<grading agent>"
 START_SECONDS = 60  # CPU seconds to start a kernel or load the agent (a second or two when idle)
 

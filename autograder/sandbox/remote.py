@@ -17,7 +17,7 @@ import numpy as np
 from ..checks import Mismatch
 from ..grading import dependencies, inline_quote, raised_mismatch, run_checks, timeout_mismatch
 from ..status import Status
-from .agent import Callback, CallbackRegistry, Caps, ProtocolError, TooLarge, receive, send, write_back
+from ..agent import Callback, CallbackRegistry, Caps, ProtocolError, TooLarge, receive, send, write_back
 from .kernel import KernelLost, Stopwatch
 
 SOCKET_NAME = "agent.sock"

@@ -470,6 +470,22 @@ def as_arrays(value):
     return value
 
 
+@contextlib.contextmanager
+def silenced_native_stderr():
+    """Point file descriptor 2 at /dev/null: native libraries (TensorFlow) log there directly,
+    past sys.stderr, and nbgrader zeroes a cell with any stderr output."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 _MISSING = object()
 
 
