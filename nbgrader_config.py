@@ -29,7 +29,7 @@ c.CourseDirectory.db_url = os.environ.get("NBGRADER_DB_URL", "sqlite:///" + os.p
 # ("output" is what the jazz notebook writes when it runs: never part of a release.)
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "make_figures.py", "output"]
 
-# The assignments are the course's registry (autograder.course.ASSIGNMENTS); nbgrader learns
+# The assignments are the course's registry (autograder.assignments.ASSIGNMENTS); nbgrader learns
 # each one from `nbgrader generate_assignment` (`make release`), which writes it to the gradebook.
 
 # `nbgrader autograde` (and formgrader's Autograde button) grade through the course's sandbox,

@@ -9,7 +9,7 @@ from .grading import CellValue, run
 
 def report(name, namespace, seed=None):
     """FunctionReport of the graded function `name` ("assignment.function") in `namespace`."""
-    from .graders import grader, graded_names
+    from .assignments import graded_names, grader
     found = grader(name)
     return run(found, namespace, graded_names(found.assignment), seed)
 

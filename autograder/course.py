@@ -1,5 +1,5 @@
-"""The course's assignments, its nbgrader commands, and sample submissions built from the
-source notebooks (shared by the demo and the course-level tests).
+"""The course directory: its notebooks, its nbgrader commands, its gradebook, and sample
+submissions built from the source notebooks (shared by the demo and the course-level tests).
 
 `root` is always a course directory: one holding nbgrader_config.py, source/ and release/.
 """
@@ -12,24 +12,19 @@ from pathlib import Path
 
 import nbformat
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from .assignments import ASSIGNMENTS, graders, notebook_file
 
-# assignment name -> its graded notebook's file name
-ASSIGNMENTS = {
-    "rnn_step_by_step": "rnn_step_by_step.ipynb",
-    "dinosaur_island": "dinosaur_island.ipynb",
-    "jazz_lstm": "jazz_lstm.ipynb",
-}
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
 def source_notebook(assignment, root=REPOSITORY):
-    return Path(root) / "source" / assignment / ASSIGNMENTS[assignment]
+    return Path(root) / "source" / assignment / notebook_file(assignment)
 
 
 def release_notebook(assignment, root=REPOSITORY):
-    return Path(root) / "release" / assignment / ASSIGNMENTS[assignment]
+    return Path(root) / "release" / assignment / notebook_file(assignment)
 
 
 def nbgrader(root, *args, timeout=1800):
@@ -72,7 +67,7 @@ def write_submission(root, student, assignment, answers):
             cell.source = answers[grade_id]
     folder = Path(root) / "submitted" / student / assignment
     shutil.copytree(release_notebook(assignment, root).parent, folder, dirs_exist_ok=True)
-    nbformat.write(nb, folder / ASSIGNMENTS[assignment])
+    nbformat.write(nb, folder / notebook_file(assignment))
     (folder / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC")
     return folder
 
@@ -91,15 +86,14 @@ def grade_table(root, assignment):
     """{student: {graded function: points}} from the gradebook, plus the bonus function names."""
     from nbgrader.api import Gradebook
 
-    from .graders import ASSIGNMENT_GRADERS
-    graders = ASSIGNMENT_GRADERS[assignment]
+    functions = graders(assignment)
     table = {}
     with Gradebook(db_url(root), course_id(root)) as gradebook:
         for submission in gradebook.assignment_submissions(assignment):
             notebook = submission.notebooks[0]
             scores = {grade.name: grade.score for grade in notebook.grades}
-            table[submission.student_id] = {g.function: scores.get(f"test_{g.function}") for g in graders}
-    return table, [g.function for g in graders if g.bonus]
+            table[submission.student_id] = {g.function: scores.get(f"test_{g.function}") for g in functions}
+    return table, [g.function for g in functions if g.bonus]
 
 
 def db_url(root):

@@ -9,43 +9,22 @@ import argparse
 import shutil
 from pathlib import Path
 
+from .assignments import ASSIGNMENTS, catalogue, demo_students
 from .batch import __main__ as batch
 from .batch.coordinator import RECORDS
-from .catalogue import entries
-from .course import ASSIGNMENTS, generate_release, grade_table, nbgrader, solutions, write_submission
+from .course import generate_release, grade_table, nbgrader, solutions, write_submission
 from .sandbox.kernel import check_sandbox
-
-# Sample students: each starts from the reference solution and makes the listed mistakes
-# (catalogue entries, by "function__slug"); "untouched" submits the release as it came.
-BUGGY_STUDENTS = {
-    "rnn_step_by_step": {
-        "ada_forgot_bias": ["rnn_cell_forward__no_bias"],
-        "ben_concat_order": ["lstm_cell_forward__concat_order", "lstm_forward__cell_state_starts_at_a0"],
-        "cleo_state_not_carried": ["rnn_forward__state_not_carried"],
-        "dan_divides_by_m": ["rnn_cell_backward__divided_by_m", "lstm_backward__overwrites_weight_gradients"],
-    },
-    "dinosaur_island": {
-        "eve_argmax_sampler": ["sample__argmax"],
-        "finn_no_clipping": ["optimize__no_clipping", "clip__upper_bound_only"],
-        "gus_state_reset": ["model__state_reset_each_name"],
-    },
-    "jazz_lstm": {
-        "hana_new_lstm_each_step": ["djmodel__new_lstm_per_step"],
-        "ivan_feeds_probabilities": ["music_inference_model__probabilities_fed_back"],
-        "jo_swapped_results": ["predict_and_sample__swapped"],
-    },
-}
 
 
 def build_submissions(root, assignment):
     reference = solutions(assignment, root)
-    catalogue = {f"{e.function}__{e.slug}": e for e in entries(assignment)}
+    entries = {f"{e.function}__{e.slug}": e for e in catalogue(assignment)}
     write_submission(root, "reference", assignment, reference)
     write_submission(root, "untouched", assignment, {})
-    for student, mistakes in BUGGY_STUDENTS.get(assignment, {}).items():
+    for student, mistakes in demo_students(assignment).items():  # "untouched" submits the release as it came
         answers = dict(reference)
         for key in mistakes:
-            answers[catalogue[key].function] = catalogue[key].source
+            answers[entries[key].function] = entries[key].source
         write_submission(root, student, assignment, answers)
 
 

@@ -20,15 +20,18 @@ import nbformat
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from .course import ASSIGNMENTS, REPOSITORY, nbgrader_meta, source_notebook
+from .assignments import ASSIGNMENTS, graders, notebook_file, part
+from .course import REPOSITORY, nbgrader_meta, source_notebook
 
-# What a student installs for each assignment: the packages its notebook and helper modules
-# import (tests/test_student_env.py checks that list against the release's imports)...
-RUNTIME = {
-    "rnn_step_by_step": ("numpy",),
-    "dinosaur_island": ("numpy", "matplotlib", "tqdm"),
-    "jazz_lstm": ("numpy", "matplotlib", "tensorflow-cpu", "keras", "music21"),
-}
+
+
+def runtime(assignment):
+    """What a student installs for an assignment: the packages its notebook and helper modules
+    import (its folder's STUDENT_PACKAGES; tests/test_student_env.py checks them against the
+    release's imports)..."""
+    return part(assignment).STUDENT_PACKAGES
+
+
 # ... plus JupyterLab and its kernel to work in, and nbgrader for the Validate button.
 TOOLS = ("jupyterlab", "ipykernel", "nbgrader")
 
@@ -93,12 +96,12 @@ def closure(roots, lock):
 def requirements_text(assignment, lock=None):
     """The contents of source/<assignment>/requirements.txt."""
     lock = read_lock() if lock is None else lock
-    roots = RUNTIME[assignment] + TOOLS
+    roots = runtime(assignment) + TOOLS
     lines = [
         f"# The Python packages of the {assignment} assignment, each at the exact version the course",
         "# is graded with (Python 3.11). Install them into a fresh environment:",
         "#     python -m pip install -r requirements.txt",
-        f"# The notebook and its helper modules import: {', '.join(RUNTIME[assignment])}.",
+        f"# The notebook and its helper modules import: {', '.join(runtime(assignment))}.",
         "# JupyterLab is where you work; nbgrader gives you the Validate button. The other packages",
         "# are what these need. Generated from the course's lock file: please do not edit.",
     ]
@@ -199,30 +202,24 @@ Before you hand in, run *Kernel → Restart Kernel and Run All Cells* and check 
 visible check printed its line.
 """
 
-# Validate on an assignment whose notebook trains a model (training is shortened under Validate).
-TRAINING = {
-    "dinosaur_island": "\n  Under Validate, training runs 2,000 of its 35,000 iterations, so it answers quickly.",
-    "jazz_lstm": "\n  Under Validate, training runs 10 of its 100 epochs: give it a minute or two.",
-}
 
 
 def readme_text(assignment, root=REPOSITORY):
     """The contents of source/<assignment>/README.md."""
-    from .graders import ASSIGNMENT_GRADERS
-    graders = {g.function: g for g in ASSIGNMENT_GRADERS[assignment]}
+    graded = {g.function: g for g in graders(assignment)}
     rows = []
     for name, signature in graded_signatures(assignment, root):
-        if name in graders:
-            g = graders[name]
+        if name in graded:
+            g = graded[name]
             rows.append(f"| `{signature}` | {g.points:g}{' extra credit' if g.bonus else ''} |")
-    core = sum(g.points for g in graders.values() if not g.bonus)
-    bonus = sum(g.points for g in graders.values() if g.bonus)
+    core = sum(g.points for g in graded.values() if not g.bonus)
+    bonus = sum(g.points for g in graded.values() if g.bonus)
     macos = ("\nOn a Mac, pip installs `tensorflow` in place of `tensorflow-cpu` (same version), "
-             "which has no macOS build." if any(p in ON_MACOS for p in RUNTIME[assignment]) else "")
-    return README.format(title=_title(assignment, root), assignment=assignment, notebook=ASSIGNMENTS[assignment],
+             "which has no macOS build." if any(p in ON_MACOS for p in runtime(assignment)) else "")
+    return README.format(title=_title(assignment, root), assignment=assignment, notebook=notebook_file(assignment),
                          functions="\n".join(rows), core=core,
                          bonus=f", plus {bonus:g} extra-credit points for the bonus functions" if bonus else "",
-                         macos=macos, training=TRAINING.get(assignment, ""))
+                         macos=macos, training=getattr(part(assignment), "VALIDATE_NOTE", ""))
 
 
 def generated(root=REPOSITORY):

@@ -47,9 +47,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.course import (ASSIGNMENTS, REPOSITORY, generate_release, grade_table, nbgrader, nbgrader_meta,
-                               source_notebook)
-from autograder.demo import BUGGY_STUDENTS, build_submissions
+from autograder import assignments
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import REPOSITORY, generate_release, grade_table, nbgrader, nbgrader_meta, source_notebook
+from autograder.demo import build_submissions
 
 
 def timed(function):
@@ -61,7 +62,7 @@ def timed(function):
 def write_students(root, assignment, n):
     """submitted/sNN_<answer set>/<assignment>/ for NN < n, cycling through reference and buggy sets."""
     build_submissions(root, assignment)
-    answer_sets = ["reference", *BUGGY_STUDENTS[assignment]]
+    answer_sets = ["reference", *assignments.demo_students(assignment)]
     for i in range(n):
         name = answer_sets[i % len(answer_sets)]
         shutil.copytree(root / "submitted" / name, root / "submitted" / f"s{i:02d}_{name}")
@@ -139,7 +140,7 @@ def main():
         def bare():  # the same shortened training as under grading (nbgrader sets this variable)
             os.environ["NBGRADER_EXECUTION"] = "autograde"
             for folder in submissions:
-                nb = nbformat.read(folder / ASSIGNMENTS[assignment], as_version=4)
+                nb = nbformat.read(folder / assignments.notebook_file(assignment), as_version=4)
                 for cell in nb.cells:  # the hidden tests back in place, as nbgrader's OverwriteCells does
                     if nbgrader_meta(cell).get("grade"):
                         cell.source = hidden_tests[nbgrader_meta(cell)["grade_id"]]

@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.course import ASSIGNMENTS, REPOSITORY, generate_release, nbgrader
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import REPOSITORY, generate_release, nbgrader
 from autograder.demo import build_submissions
 
 

@@ -46,7 +46,8 @@ import threading
 import time
 from pathlib import Path
 
-from autograder.course import ASSIGNMENTS, REPOSITORY, grade_table
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import REPOSITORY, grade_table
 from autograder.demo import build_submissions
 
 BIN = Path(sys.executable).parent  # the project's environment: python, nbgrader, alembic, dask

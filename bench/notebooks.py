@@ -12,7 +12,8 @@ import subprocess
 import sys
 import tempfile
 
-from autograder.course import ASSIGNMENTS, REPOSITORY
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import REPOSITORY
 
 BUDGET_SECONDS = 120
 BUDGET_MIB = 2048

@@ -5,7 +5,7 @@ against a plain-loop baseline measured in the same run.
 
 The baseline is the textbook loop: per step, one-hot inputs multiplied by Wax, dicts of
 states, gradients clipped with a Python loop over elements' arrays. The reference is
-autograder.oracle.dinosaur_island.model (the course's helpers). Both train on the course's
+autograder.assignments.dinosaur_island.oracle.model (the course's helpers). Both train on the course's
 names with n_a = 50; the figure that matters for students is the projected 35,000-iteration
 time against the 2-minute budget.
 """
@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from autograder.course import REPOSITORY
-from autograder.oracle import dinosaur_island as reference
+from autograder.assignments.dinosaur_island import oracle as reference
 
 VOCABULARY = "\n" + "abcdefghijklmnopqrstuvwxyz"
 CHAR_TO_IX = {ch: i for i, ch in enumerate(VOCABULARY)}

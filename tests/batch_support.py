@@ -51,13 +51,13 @@ def not_graded(root, assignment):
 def assert_demo_grades(table, assignment):
     """The demo class's grades ({student: {function: points}}): the reference at full marks, the
     untouched release at zero, each buggy student below full in exactly its own functions."""
-    from autograder.demo import BUGGY_STUDENTS
-    from autograder.graders import ASSIGNMENT_GRADERS
-    points = {g.function: g.points for g in ASSIGNMENT_GRADERS[assignment]}
-    assert sorted(table) == sorted(["reference", "untouched", *BUGGY_STUDENTS[assignment]])
+    from autograder import assignments
+    from autograder import assignments
+    points = {g.function: g.points for g in assignments.graders(assignment)}
+    assert sorted(table) == sorted(["reference", "untouched", *assignments.demo_students(assignment)])
     assert table["reference"] == points
     assert table["untouched"] == dict.fromkeys(points, 0.0)
-    for student, mistakes in BUGGY_STUDENTS[assignment].items():
+    for student, mistakes in assignments.demo_students(assignment).items():
         wrong = {key.split("__")[0] for key in mistakes}
         for function, full in points.items():
             assert (table[student][function] < full) if function in wrong else (table[student][function] == full), \

@@ -2,7 +2,8 @@ import shutil
 
 import pytest
 
-from autograder.course import ASSIGNMENTS, REPOSITORY, generate_release, grade_table, nbgrader
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import REPOSITORY, generate_release, grade_table, nbgrader
 from autograder.demo import build_submissions
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from autograder.course import ASSIGNMENTS, REPOSITORY, grade_table
-from autograder.demo import BUGGY_STUDENTS, build_submissions
-from autograder.graders import ASSIGNMENT_GRADERS
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import REPOSITORY, grade_table
+from autograder.demo import build_submissions
+from autograder import assignments
 from batch_support import BIN, assert_demo_grades, make_course, not_graded, run_batch
 
 pytestmark = pytest.mark.xdist_group("batch")
@@ -210,7 +211,7 @@ def test_batch_grades_on_a_two_worker_cluster(tmp_path, cluster, wheel_environme
         import sys
 
         import autograder
-        from autograder.oracle import dinosaur_island
+        from autograder.assignments.dinosaur_island import oracle as dinosaur_island
         return {"prefix": sys.prefix, "package": autograder.__file__, "helpers": dinosaur_island.helpers.__file__,
                 "path": list(sys.path), "cwd": os.getcwd(),
                 "finders": [getattr(finder, "__module__", "") for finder in sys.meta_path]}
@@ -220,7 +221,9 @@ def test_batch_grades_on_a_two_worker_cluster(tmp_path, cluster, wheel_environme
         assert within(found["prefix"], wheel_environment), (worker, found)
         package = Path(found["package"]).parent
         assert package.parent.name == "site-packages" and within(package, wheel_environment), (worker, found)
-        assert found["helpers"] == str(package / "oracle" / "dino_utils.py"), (worker, found)
+        # the students' helper module, a link in source/ to the package's file: a real file in the wheel
+        assert found["helpers"] == str(package / "assignments" / "dinosaur_island" / "dino_utils.py"), (worker, found)
+        assert not Path(found["helpers"]).is_symlink(), (worker, found)
         shipped = (REPOSITORY / "source" / "dinosaur_island" / "dino_utils.py").read_bytes()
         assert Path(found["helpers"]).read_bytes() == shipped, (worker, found)
         assert not within(found["cwd"], REPOSITORY), (worker, found)
@@ -232,7 +235,7 @@ def test_batch_grades_on_a_two_worker_cluster(tmp_path, cluster, wheel_environme
     root = make_course(tmp_path / "course", next(iter(ASSIGNMENTS)), demo_students=False)
     for assignment in ASSIGNMENTS:
         build_submissions(root, assignment)
-    students = {a: sorted(["reference", "untouched", *BUGGY_STUDENTS[a]]) for a in ASSIGNMENTS}
+    students = {a: sorted(["reference", "untouched", *assignments.demo_students(a)]) for a in ASSIGNMENTS}
     client.get_task_stream()  # starts the scheduler's task stream recording (off without a dashboard)
 
     output = run_batch(root, list(ASSIGNMENTS), "--scheduler", address, "--seed", "1", "--no-feedback",
@@ -254,7 +257,7 @@ def test_batch_grades_on_a_two_worker_cluster(tmp_path, cluster, wheel_environme
         # the gradebook (the course's SQLite file)
         table, _ = grade_table(root, assignment)
         assert_demo_grades(table, assignment)
-        points = {g.function: g.points for g in ASSIGNMENT_GRADERS[assignment]}
+        points = {g.function: g.points for g in assignments.graders(assignment)}
 
         # the CSV: one row per student, the gradebook's points
         with open(root / "grades" / f"{assignment}.csv", newline="") as exported:

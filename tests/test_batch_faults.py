@@ -17,14 +17,14 @@ import nbformat
 import pytest
 
 from autograder.course import REPOSITORY, generate_release, grade_table, nbgrader_meta, solutions, write_submission
-from autograder.graders import ASSIGNMENT_GRADERS
+from autograder import assignments
 from batch_support import BIN, make_course, run_batch
 from test_grading import BORROWS_LATER_ORACLE
 
 pytestmark = pytest.mark.xdist_group("batch")
 ASSIGNMENT = "rnn_step_by_step"
 NOTEBOOK = "rnn_step_by_step.ipynb"
-FULL = {g.function: float(g.points) for g in ASSIGNMENT_GRADERS[ASSIGNMENT]}
+FULL = {g.function: float(g.points) for g in assignments.graders(ASSIGNMENT)}
 ZERO = dict.fromkeys(FULL, 0.0)
 MARKER = f"background-survivor-{uuid.uuid4().hex}"  # in the command line of a process that must not outlive its sandbox
 DUE = datetime(2026, 11, 20, 12, 0, 0)
@@ -145,7 +145,7 @@ CLASS = {
         "tampering detected", ZERO),
     "reads_hidden_tests": (lambda root, s: submit(root, s, answers=replace_answer("rnn_cell_forward", (
         "def rnn_cell_forward(xt, a_prev, parameters):\n"
-        "    from autograder.oracle.rnn_step_by_step import rnn_cell_forward as oracle\n"
+        "    from autograder.assignments.rnn_step_by_step.oracle import rnn_cell_forward as oracle\n"
         "    return oracle(xt, a_prev, parameters)\n")), edit=insert_after("setup", (
             "import glob\nleaks = []\n"
             "for pattern in [__ROOT__ + '/source/*/*.ipynb', __ROOT__ + '/gradebook.db',\n"
@@ -306,8 +306,8 @@ def with_paths(text, root):
 
 
 def catalogued(key):
-    from autograder.catalogue import entries
-    return next(e.source for e in entries(ASSIGNMENT) if f"{e.function}__{e.slug}" == key)
+    from autograder import assignments
+    return next(e.source for e in assignments.catalogue(ASSIGNMENT) if f"{e.function}__{e.slug}" == key)
 
 
 def build_class(root, students):
@@ -385,7 +385,7 @@ def test_stock_nbgrader_autograde_grades_through_the_sandbox_as_the_batch_does(g
 def in_process_points(root, student):
     """Points of a submission's answers graded in this process (as a hidden test cell would)."""
     import autograder
-    from autograder.graders import reference_namespace
+    from autograder.assignments import reference_namespace
     notebook = nbformat.read(root / "submitted" / student / ASSIGNMENT / NOTEBOOK, as_version=4)
     namespace = reference_namespace(ASSIGNMENT)
     for cell in notebook.cells:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.demo import BUGGY_STUDENTS
-from autograder.graders import ASSIGNMENT_GRADERS
+from autograder import assignments
+from autograder import assignments
 from batch_support import assert_demo_grades, make_course, not_graded, run_batch
 
 pytestmark = pytest.mark.xdist_group("batch")
@@ -105,7 +105,7 @@ def points_table(url):
         for submission in gradebook.assignment_submissions(ASSIGNMENT):
             scores = {grade.name: grade.score for grade in submission.notebooks[0].grades}
             table[submission.student_id] = {g.function: scores.get(f"test_{g.function}")
-                                            for g in ASSIGNMENT_GRADERS[ASSIGNMENT]}
+                                            for g in assignments.graders(ASSIGNMENT)}
     return table
 
 
@@ -133,7 +133,7 @@ def test_batch_writes_the_gradebook_to_postgresql_and_a_second_run_regrades_noth
     submissions regrades nothing: no grading record or autograded notebook is rewritten, every
     gradebook row is the same and the printed summary is the same."""
     root = make_course(tmp_path / "course", ASSIGNMENT)
-    students = sorted(["reference", "untouched", *BUGGY_STUDENTS[ASSIGNMENT]])
+    students = sorted(["reference", "untouched", *assignments.demo_students(ASSIGNMENT)])
     first = batch(root, postgres)
     assert f"{ASSIGNMENT}: {len(students)} graded" in first, first + not_graded(root, ASSIGNMENT)
     assert not (root / "gradebook.db").exists(), "the batch wrote a SQLite gradebook besides PostgreSQL"

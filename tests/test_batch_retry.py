@@ -10,14 +10,14 @@ import pytest
 
 from autograder.batch import coordinator
 from autograder.course import db_url, generate_release, grade_table, solutions, write_submission
-from autograder.graders import ASSIGNMENT_GRADERS
+from autograder import assignments
 from autograder.limits import Limits
 from autograder.status import Status
 from batch_support import BIN, make_course
 
 pytestmark = pytest.mark.xdist_group("batch")
 ASSIGNMENT = "rnn_step_by_step"
-FULL = {g.function: float(g.points) for g in ASSIGNMENT_GRADERS[ASSIGNMENT]}
+FULL = {g.function: float(g.points) for g in assignments.graders(ASSIGNMENT)}
 
 
 def faulty_grade_task(task, release):

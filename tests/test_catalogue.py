@@ -2,8 +2,10 @@
 points in its own function and only there; every correct variant earns full marks."""
 import pytest
 
-from autograder.catalogue import entries, grade_entry
-from autograder.graders import ASSIGNMENT_GRADERS, graded_names
+from autograder import assignments
+from autograder.killrate import grade_entry
+from autograder import assignments
+from autograder.assignments import graded_names
 
 SEEDS = (11, 2024, 777)
 # assignments whose graders show every catalogued mistake its own hint (the misconception is
@@ -11,7 +13,7 @@ SEEDS = (11, 2024, 777)
 OWN_HINT_ASSIGNMENTS = ("rnn_step_by_step", "dinosaur_island")
 
 
-@pytest.mark.parametrize("entry", entries(), ids=lambda e: f"{e.assignment}.{e.function}__{e.slug}")
+@pytest.mark.parametrize("entry", assignments.catalogue(), ids=lambda e: f"{e.assignment}.{e.function}__{e.slug}")
 def test_entry_is_graded_right(entry):
     own, others = grade_entry(entry, SEEDS)
     for report in list(own.values()) + others:
@@ -30,9 +32,9 @@ def test_entry_is_graded_right(entry):
                 assert f"Hint: {entry.hint}" in report.render(details=False), report.render()
 
 
-@pytest.mark.parametrize("assignment", sorted(ASSIGNMENT_GRADERS))
+@pytest.mark.parametrize("assignment", assignments.ASSIGNMENTS)
 def test_catalogue_covers_every_graded_function(assignment):
     for name in graded_names(assignment):
-        kinds = [e.correct for e in entries(assignment, name)]
+        kinds = [e.correct for e in assignments.catalogue(assignment, name)]
         assert kinds.count(False) >= 5 and kinds.count(True) >= 2, \
             f"{name}: {kinds.count(False)} wrong and {kinds.count(True)} correct entries"

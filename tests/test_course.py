@@ -11,9 +11,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.course import ASSIGNMENTS, REPOSITORY, nbgrader, nbgrader_meta, release_notebook, source_notebook
-from autograder.demo import BUGGY_STUDENTS
-from autograder.graders import ASSIGNMENT_GRADERS
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import REPOSITORY, nbgrader, nbgrader_meta, release_notebook, source_notebook
+from autograder import assignments
+from autograder import assignments
 from autograder.grading import EXTRA_CREDIT_TYPE
 
 pytestmark = pytest.mark.xdist_group("course")
@@ -21,7 +22,7 @@ EACH = pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
 
 
 def points(assignment):
-    return {g.function: g.points for g in ASSIGNMENT_GRADERS[assignment]}
+    return {g.function: g.points for g in assignments.graders(assignment)}
 
 
 @EACH
@@ -40,7 +41,7 @@ def test_untouched_release_earns_zero_without_crashing(graded_course, assignment
 @EACH
 def test_each_bug_loses_points_in_its_own_function_only(graded_course, assignment):
     table, _ = graded_course[1][assignment]
-    for student, mistakes in BUGGY_STUDENTS.get(assignment, {}).items():
+    for student, mistakes in assignments.demo_students(assignment).items():
         wrong = {key.split("__")[0] for key in mistakes}
         for function, full in points(assignment).items():
             if function in wrong:
@@ -53,7 +54,7 @@ def test_each_bug_loses_points_in_its_own_function_only(graded_course, assignmen
 def test_feedback_shows_reports_but_no_hidden_test_code(graded_course, assignment):
     root, _ = graded_course
     pages = list((root / "feedback").glob(f"*/{assignment}/*.html"))
-    assert len(pages) == 2 + len(BUGGY_STUDENTS.get(assignment, {}))
+    assert len(pages) == 2 + len(assignments.demo_students(assignment))
     for page in pages:
         html = page.read_text()
         assert "grading seed" in html
@@ -96,7 +97,7 @@ def test_cell_metadata_is_valid_and_points_add_up(assignment):
     metas = [nbgrader_meta(c) for c in nb.cells if nbgrader_meta(c)]
     ids = [m["grade_id"] for m in metas]
     assert len(ids) == len(set(ids)), "grade ids must be unique"
-    graders = ASSIGNMENT_GRADERS[assignment]
+    graders = assignments.graders(assignment)
     tests = {m["grade_id"]: m["points"] for m in metas if m.get("grade") and m["grade_id"].startswith("test_")}
     # a bonus function's test cell is worth 0: its points are extra credit (SaveExtraCredit)
     assert tests == {f"test_{g.function}": 0 if g.bonus else g.points for g in graders}
@@ -140,7 +141,7 @@ def test_source_notebook_runs_top_to_bottom_without_errors_or_stderr(assignment,
                 f"stderr in cell {cell.source[:80]!r}: {output.text[:200]}"
     graded = {nbgrader_meta(c)["grade_id"][5:]: c for c in nb.cells
               if nbgrader_meta(c).get("grade_id", "").startswith("test_")}
-    for g in ASSIGNMENT_GRADERS[assignment]:
+    for g in assignments.graders(assignment):
         value = next(o for o in graded[g.function].outputs if o.output_type == "execute_result")["data"]
         if g.bonus:
             assert value["text/plain"] == "0" and value[EXTRA_CREDIT_TYPE]["points"] == g.points, g.function
@@ -151,7 +152,7 @@ def test_source_notebook_runs_top_to_bottom_without_errors_or_stderr(assignment,
 @EACH
 def test_export_is_out_of_the_core_points_with_the_bonus_as_extra_credit(graded_course, assignment, tmp_path):
     root, _ = graded_course
-    graders = ASSIGNMENT_GRADERS[assignment]
+    graders = assignments.graders(assignment)
     core = sum(g.points for g in graders if not g.bonus)
     bonus = sum(g.points for g in graders if g.bonus)
     out = tmp_path / "grades.csv"
@@ -183,7 +184,7 @@ def test_validate_passes_the_reference_and_fails_one_wrong_function(graded_cours
     root, _ = graded_course
     reference = shutil.copytree(root / "submitted" / "reference" / assignment, tmp_path / "reference")
     assert "Success! Your notebook passes all the tests." in validate(reference)
-    student, mistakes = next(iter(BUGGY_STUDENTS[assignment].items()))
+    student, mistakes = next(iter(assignments.demo_students(assignment).items()))
     wrong = shutil.copytree(root / "submitted" / student / assignment, tmp_path / student)
     output = validate(wrong)
     function = mistakes[0].split("__")[0]

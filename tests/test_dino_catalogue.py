@@ -7,13 +7,14 @@ import dis
 
 import pytest
 
-from autograder.catalogue import entries
-from autograder.catalogue.dinosaur_island import notebook_namespace
-from autograder.graders import ASSIGNMENT_GRADERS, graded_names
+from autograder import assignments
+from autograder.killrate import notebook_namespace
+from autograder import assignments
+from autograder.assignments import graded_names
 from autograder.grading import run
 
 ASSIGNMENT = "dinosaur_island"
-ENTRIES = entries(ASSIGNMENT)
+ENTRIES = assignments.catalogue(ASSIGNMENT)
 TEMPLATE = [e for e in ENTRIES if e.slug.startswith("template")]
 SEEDS = (11, 2024, 777)
 
@@ -36,18 +37,18 @@ def graded_in(namespace_of, entry, seed):
     """The report of the entry's own function, the entry run in namespace_of()."""
     namespace = namespace_of()
     exec(compile(entry.source, f"<{entry.function}__{entry.slug}>", "exec"), namespace)
-    grader = next(g for g in ASSIGNMENT_GRADERS[ASSIGNMENT] if g.function == entry.function)
+    grader = next(g for g in assignments.graders(ASSIGNMENT) if g.function == entry.function)
     return run(grader, namespace, graded_names(ASSIGNMENT), seed)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: f"{e.function}__{e.slug}")
 def test_every_name_an_entry_uses_is_defined_by_the_notebook_setup(entry):
-    assert undefined(entry.source, notebook_namespace()) == []
+    assert undefined(entry.source, notebook_namespace(ASSIGNMENT)) == []
 
 
 def test_the_name_check_sees_a_missing_import():
     clip = next(e for e in TEMPLATE if e.function == "clip")
-    namespace = notebook_namespace()
+    namespace = notebook_namespace(ASSIGNMENT)
     del namespace["copy"]
     assert undefined(clip.source, namespace) == ["copy"]
 
@@ -57,7 +58,7 @@ def test_without_import_copy_a_template_clip_scores_zero():
     clip = next(e for e in TEMPLATE if e.function == "clip")
 
     def without_copy():
-        namespace = notebook_namespace()
+        namespace = notebook_namespace(ASSIGNMENT)
         del namespace["copy"]
         return namespace
     report = graded_in(without_copy, clip, SEEDS[0])
@@ -72,5 +73,5 @@ def test_every_template_function_has_a_template_entry():
 @pytest.mark.parametrize("entry", TEMPLATE, ids=lambda e: f"{e.function}__{e.slug}")
 def test_template_solutions_earn_full_marks_in_the_notebook_namespace(entry):
     for seed in SEEDS:
-        report = graded_in(notebook_namespace, entry, seed)
+        report = graded_in(lambda: notebook_namespace(ASSIGNMENT), entry, seed)
         assert report.points == report.max_points, report.render()

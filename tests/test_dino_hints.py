@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 import autograder.limits
-from autograder.catalogue import entries
-from autograder.catalogue.dinosaur_island import notebook_namespace
-from autograder.graders import dinosaur_island as graders
-from autograder.graders import graded_names
+from autograder import assignments
+from autograder.killrate import notebook_namespace
+from autograder.assignments.dinosaur_island import graders
+from autograder.assignments import graded_names
 from autograder.grading import run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "source" / "dinosaur_island"))
@@ -48,7 +48,7 @@ def clip(gradients, maxValue):
 
 
 def report(function, source, seed=11):
-    namespace = notebook_namespace()
+    namespace = notebook_namespace("dinosaur_island")
     exec(source, namespace)
     grader = next(g for g in graders.GRADERS if g.function == function)
     return run(grader, namespace, graded_names("dinosaur_island"), seed)
@@ -103,13 +103,13 @@ def test_a_bound_that_agrees_with_every_threshold_is_not_called_fixed():
 
 
 def student_function(name, source):
-    namespace = notebook_namespace()
+    namespace = notebook_namespace("dinosaur_island")
     exec(source, namespace)
     return namespace[name]
 
 
 def catalogued(key):
-    entry = next(e for e in entries("dinosaur_island") if f"{e.function}__{e.slug}" == key)
+    entry = next(e for e in assignments.catalogue("dinosaur_island") if f"{e.function}__{e.slug}" == key)
     return student_function(entry.function, entry.source)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from autograder.course import source_notebook
-from autograder.oracle import dinosaur_island as oracle
+from autograder.assignments.dinosaur_island import oracle
 
 VOCAB = "\n" + string.ascii_lowercase
 CHAR_TO_IX = {ch: i for i, ch in enumerate(VOCAB)}

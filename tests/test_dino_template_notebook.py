@@ -9,16 +9,16 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.catalogue import entries
+from autograder import assignments
 from autograder.course import nbgrader_meta, source_notebook
-from autograder.graders import ASSIGNMENT_GRADERS
+from autograder import assignments
 
 ASSIGNMENT = "dinosaur_island"
 pytestmark = pytest.mark.xdist_group("course")  # a kernel of its own: keep it off the busy workers
 
 
 def test_template_solutions_earn_full_marks_end_to_end(tmp_path, monkeypatch):
-    template = {e.function: e.source for e in entries(ASSIGNMENT) if e.slug.startswith("template")}
+    template = {e.function: e.source for e in assignments.catalogue(ASSIGNMENT) if e.slug.startswith("template")}
     assert {"clip", "sample", "model"} <= set(template)
     folder = shutil.copytree(source_notebook(ASSIGNMENT).parent, tmp_path / ASSIGNMENT)
     nb = nbformat.read(folder / source_notebook(ASSIGNMENT).name, as_version=4)
@@ -33,7 +33,7 @@ def test_template_solutions_earn_full_marks_end_to_end(tmp_path, monkeypatch):
         for output in cell.get("outputs", []):
             assert output.output_type != "error", f"{cell.source[:80]}\n{output.get('evalue')}"
             assert not (output.output_type == "stream" and output.name == "stderr"), cell.source[:80]
-    for grader in ASSIGNMENT_GRADERS[ASSIGNMENT]:
+    for grader in assignments.graders(ASSIGNMENT):
         printed = "".join(o.get("text", "") for o in cells[f"{grader.function}_public"].outputs)
         assert f"check_{grader.function}: all visible tests passed." in printed
         value = next(o for o in cells[f"test_{grader.function}"].outputs if o.output_type == "execute_result")

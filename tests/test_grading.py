@@ -7,8 +7,9 @@ import pytest
 
 import autograder
 from autograder import grading, limits
-from autograder.graders import ASSIGNMENT_GRADERS, reference_namespace
-from autograder.oracle import rnn_step_by_step as oracle
+from autograder import assignments
+from autograder.assignments import reference_namespace
+from autograder.assignments.rnn_step_by_step import oracle
 
 NAME = "rnn_step_by_step.rnn_cell_forward"
 
@@ -27,7 +28,7 @@ def test_reference_scores_full_marks_and_grade_returns_the_points(capsys):
 
 
 def test_a_bonus_is_worth_zero_to_nbgrader_and_carries_its_points_as_extra_credit(capsys):
-    bonus = next(g for g in ASSIGNMENT_GRADERS["rnn_step_by_step"] if g.bonus)
+    bonus = next(g for g in assignments.graders("rnn_step_by_step") if g.bonus)
     value = autograder.grade(bonus.name, reference_namespace("rnn_step_by_step"))
     data = value._repr_mimebundle_()
     assert data["text/plain"] == "0" and data[grading.EXTRA_CREDIT_TYPE] == {"points": bonus.points}
@@ -149,7 +150,7 @@ def test_a_grader_bug_is_not_blamed_on_the_student():
     assert report.points == 0 and "not your mistake" in report.render()
 
 
-@pytest.mark.parametrize("grader", [g for graders in ASSIGNMENT_GRADERS.values() for g in graders],
+@pytest.mark.parametrize("grader", [g for graders in map(assignments.graders, assignments.ASSIGNMENTS) for g in graders],
                          ids=lambda g: g.name)
 def test_every_grader_gives_the_reference_full_marks_on_several_seeds(grader):
     namespace = reference_namespace(grader.assignment)

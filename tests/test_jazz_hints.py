@@ -6,13 +6,14 @@ Keras 2 mistakes must show the hint they are catalogued with."""
 import numpy as np
 import pytest
 
-from autograder.catalogue import entries, student_namespace
-from autograder.catalogue.jazz_lstm import (BACKEND_MATH, LAYER_INPUT_BY_KEYWORD, NUMPY_ON_SYMBOLIC,
+from autograder import assignments
+from autograder.killrate import student_namespace
+from autograder.assignments.jazz_lstm.catalogue import (BACKEND_MATH, LAYER_INPUT_BY_KEYWORD, NUMPY_ON_SYMBOLIC,
                                             TF_ON_SYMBOLIC)
 from autograder.checks import Mismatch
-from autograder.graders import grader, graded_names
+from autograder.assignments import grader, graded_names
 from autograder.grading import StudentCode, exception_hint, run
-from autograder.oracle.jazz_lstm import LSTM, Dense, Input, Reshape, keras, tf, to_categorical
+from autograder.assignments.jazz_lstm.oracle import LSTM, Dense, Input, Reshape, keras, tf, to_categorical
 
 MATRIX_PRODUCT = "A matrix product got factors of incompatible shapes: write down each factor's shape."
 LAYER_SIZE = "A layer got an input of the wrong size: check the shapes (and one-hot sizes) you feed it."
@@ -181,7 +182,7 @@ def test_other_exceptions():
 # --------------------------------------------------------------- the catalogue's Keras 2 mistakes
 
 KERAS_2_HINTS = (TF_ON_SYMBOLIC, NUMPY_ON_SYMBOLIC, LAYER_INPUT_BY_KEYWORD, BACKEND_MATH)
-KERAS_2_ENTRIES = [e for e in entries("jazz_lstm") if not e.correct and e.hint in KERAS_2_HINTS]
+KERAS_2_ENTRIES = [e for e in assignments.catalogue("jazz_lstm") if not e.correct and e.hint in KERAS_2_HINTS]
 
 
 def test_the_catalogue_has_the_keras_2_mistakes_of_both_models():

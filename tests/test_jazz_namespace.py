@@ -20,10 +20,10 @@ import matplotlib
 import numpy as np
 import pytest
 
-from autograder.catalogue import entries
-from autograder.graders import grader, graded_names, reference_namespace
+from autograder import assignments
+from autograder.assignments import grader, graded_names, reference_namespace
 from autograder.grading import run
-from autograder.oracle import jazz_lstm as oracle
+from autograder.assignments.jazz_lstm import oracle
 
 matplotlib.use("Agg")
 
@@ -86,7 +86,7 @@ def graded_in(namespace, entry, seed=SEED):
 
 
 def entry(key):
-    return next(e for e in entries("jazz_lstm") if f"{e.function}__{e.slug}" == key)
+    return next(e for e in assignments.catalogue("jazz_lstm") if f"{e.function}__{e.slug}" == key)
 
 
 def test_the_notebook_defines_what_existing_solutions_use(notebook):
@@ -107,7 +107,7 @@ def test_the_reference_namespace_binds_the_notebooks_names_to_the_same_objects(n
         assert same_binding(reference[name], notebook[name]), name
 
 
-@pytest.mark.parametrize("item", entries("jazz_lstm"), ids=lambda e: f"{e.function}__{e.slug}")
+@pytest.mark.parametrize("item", assignments.catalogue("jazz_lstm"), ids=lambda e: f"{e.function}__{e.slug}")
 def test_a_catalogue_entry_reads_only_what_the_notebook_defines(item, notebook):
     reference = reference_namespace("jazz_lstm")
     for name in global_names(item.source) - set(GRADED) - set(dir(builtins)):

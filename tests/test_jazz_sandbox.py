@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from autograder.catalogue import entries
-from autograder.catalogue.jazz_lstm import LAYER_INPUT_BY_KEYWORD, TF_ON_SYMBOLIC
+from autograder import assignments
+from autograder.assignments.jazz_lstm.catalogue import LAYER_INPUT_BY_KEYWORD, TF_ON_SYMBOLIC
 from autograder.course import generate_release, grade_table, solutions, write_submission
-from autograder.graders import ASSIGNMENT_GRADERS
+from autograder import assignments
 from batch_support import make_course, not_graded, run_batch
 
 ASSIGNMENT = "jazz_lstm"
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.xdist_group("batch")
 def graded(tmp_path_factory):
     root = make_course(tmp_path_factory.mktemp("course"), ASSIGNMENT, demo_students=False)
     generate_release(root, ASSIGNMENT)  # from this source notebook, whatever release/ holds
-    catalogue = {f"{e.function}__{e.slug}": e for e in entries(ASSIGNMENT)}
+    catalogue = {f"{e.function}__{e.slug}": e for e in assignments.catalogue(ASSIGNMENT)}
     for student, keys in STUDENTS.items():
         answers = dict(solutions(ASSIGNMENT, root))
         answers.update({catalogue[key].function: catalogue[key].source for key in keys})
@@ -47,7 +47,7 @@ def reports(root, student):
 def test_original_course_style_submission_earns_full_marks(graded):
     root, table = graded
     assert not_graded(root, ASSIGNMENT) == ""
-    assert table["keras2_style"] == {g.function: g.points for g in ASSIGNMENT_GRADERS[ASSIGNMENT]}
+    assert table["keras2_style"] == {g.function: g.points for g in assignments.graders(ASSIGNMENT)}
 
 
 def test_keras_2_idioms_get_the_keras_3_hint(graded):

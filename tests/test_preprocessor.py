@@ -9,7 +9,8 @@ import nbformat
 from traitlets.config import Config
 
 from autograder.batch.preprocessor import NOT_TAMPER_PROOF, SandboxedGrading
-from autograder.course import ASSIGNMENTS, solutions, source_notebook, write_submission
+from autograder import assignments
+from autograder.course import solutions, source_notebook, write_submission
 from batch_support import make_course
 
 ASSIGNMENT = "rnn_step_by_step"
@@ -27,7 +28,7 @@ def test_without_a_sandbox_grading_says_it_is_not_tamper_proof(tmp_path, monkeyp
     # what nbgrader hands over after sanitizing: the notebook with its hidden tests back in place
     notebook = nbformat.read(source_notebook(ASSIGNMENT, root), as_version=4)
     resources = {"nbgrader": {"assignment": ASSIGNMENT, "student": "reference",
-                              "notebook": ASSIGNMENTS[ASSIGNMENT][:-len(".ipynb")]},
+                              "notebook": assignments.notebook_file(ASSIGNMENT)[:-len(".ipynb")]},
                  "metadata": {"path": str(folder)}}
     with caplog.at_level(logging.WARNING, logger="sandboxed-grading-test"):
         executed, _ = grading.preprocess(notebook, resources)

@@ -9,11 +9,11 @@ import pytest
 
 import autograder
 from autograder import grading
-from autograder.graders import numpy_functions
-from autograder.graders.numpy_functions import (OVERWRITTEN_CACHE_HINT, OVERWRITTEN_VALUE_HINT, Partial,
+from autograder.kits import numpy_functions
+from autograder.kits.numpy_functions import (OVERWRITTEN_CACHE_HINT, OVERWRITTEN_VALUE_HINT, Partial,
                                                 by_problem, fails_when_hint, right_only_when_hint, size_rule)
-from autograder.graders.rnn_step_by_step import CELL_DIMS, SEQUENCE_DIMS
-from autograder.graders import reference_namespace
+from autograder.assignments.rnn_step_by_step.graders import CELL_DIMS, SEQUENCE_DIMS
+from autograder.assignments import reference_namespace
 from autograder.probes import problem_sizes
 
 SEEDS = (3, 4)

@@ -25,7 +25,7 @@ found = {}
 for place in PLACES:
     sys.path.insert(0, place)
     try:
-        from autograder.oracle.rnn_step_by_step import rnn_cell_forward
+        from autograder.assignments.rnn_step_by_step.oracle import rnn_cell_forward
         found[place] = 'imported the oracle'
     except ImportError:
         try:
@@ -108,7 +108,7 @@ def test_the_grading_package_is_an_empty_folder_even_inside_the_kept_environment
     assert str(site) not in hide and str(site / "autograder") in hide
     code = (f"import json, os, sys\nsys.path.insert(0, {str(site)!r})\nimport neighbour\nfound = [neighbour.VALUE, "
             f"sorted(os.listdir({str(site / 'autograder')!r}))]\n"
-            "try:\n    from autograder.oracle.rnn_step_by_step import rnn_cell_forward\n    found.append('oracle')\n"
+            "try:\n    from autograder.assignments.rnn_step_by_step.oracle import rnn_cell_forward\n    found.append('oracle')\n"
             "except ImportError:\n    found.append('no oracle')\nprint(json.dumps(found))")
     assert last_json(on_host(code))[2] == "oracle"
     with sandboxed_kernel(tmp_path, LIMITS, hide=hide, keep=[*sandbox.PYTHON, str(environment)]) as kernel:

@@ -18,8 +18,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from autograder import studentenv
-from autograder.course import ASSIGNMENTS, REPOSITORY, nbgrader_meta, solutions, write_submission
-from autograder.graders import ASSIGNMENT_GRADERS
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import REPOSITORY, nbgrader_meta, solutions, write_submission
+from autograder import assignments
 
 EACH = pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
 
@@ -49,7 +50,7 @@ def pinned_here(assignment):
 
 
 def test_every_assignment_has_its_runtime_packages():
-    assert set(studentenv.RUNTIME) == set(ASSIGNMENTS)
+    assert all(studentenv.runtime(a) for a in ASSIGNMENTS)
 
 
 @EACH
@@ -73,7 +74,7 @@ def test_requirements_are_generated_from_the_lock_and_pin_exactly_its_versions(a
 @EACH
 def test_requirements_hold_every_dependency_of_what_they_pin(assignment):
     pinned = pinned_here(assignment)
-    assert {canonicalize_name(p) for p in studentenv.RUNTIME[assignment] + studentenv.TOOLS} <= set(pinned)
+    assert {canonicalize_name(p) for p in studentenv.runtime(assignment) + studentenv.TOOLS} <= set(pinned)
     requires = {name: [Requirement(t) for t in metadata.distribution(name).requires or []] for name in pinned}
     # a package asked for with extras (jsonschema[format-nongpl]) needs those extras' requirements too
     extras = {name: {""} for name in pinned}
@@ -133,12 +134,12 @@ def test_readme_is_current_and_lists_every_graded_function_with_its_points(assig
     text = source.read_text()
     assert text == studentenv.readme_text(assignment), "run `make student-env`"
     assert (REPOSITORY / "release" / assignment / "README.md").read_text() == text, "run `make release`"
-    graders = ASSIGNMENT_GRADERS[assignment]
+    graders = assignments.graders(assignment)
     for g in graders:
         row = next(line for line in text.splitlines() if line.startswith(f"| `{g.function}("))
         assert row.endswith(f"| {g.points:g}{' extra credit' if g.bonus else ''} |"), row
     assert f"worth {sum(g.points for g in graders if not g.bonus):g} points" in text
-    assert f"jupyter lab {ASSIGNMENTS[assignment]}" in text and "pip install -r requirements.txt" in text
+    assert f"jupyter lab {assignments.notebook_file(assignment)}" in text and "pip install -r requirements.txt" in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def test_release_runs_in_a_fresh_environment_made_from_its_requirements_alone(as
     course = tmp_path / "course"
     shutil.copytree(REPOSITORY / "release" / assignment, course / "release" / assignment)
     folder = write_submission(course, "student", assignment, solutions(assignment))
-    notebook = folder / ASSIGNMENTS[assignment]
+    notebook = folder / assignments.notebook_file(assignment)
 
     # The kernel is the fresh environment's python, and the course's package is out of its reach.
     probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
@@ -228,7 +229,7 @@ def test_release_runs_in_a_fresh_environment_made_from_its_requirements_alone(as
             f"stderr in {cell.source[:80]!r}: {outputs_of(cell, 'stream', 'stderr')[0].text[:300]}"
     public = {nbgrader_meta(c)["grade_id"].removesuffix("_public"): c for c in executed.cells
               if nbgrader_meta(c).get("grade_id", "").endswith("_public")}
-    assert set(public) == {g.function for g in ASSIGNMENT_GRADERS[assignment]}
+    assert set(public) == {g.function for g in assignments.graders(assignment)}
     for function, cell in public.items():
         printed = "".join(o.text for o in outputs_of(cell, "stream", "stdout"))
         assert re.search(rf"^check_{function}: all visible tests passed\.$", printed, re.MULTILINE), \

@@ -5,7 +5,8 @@ import nbformat
 import pytest
 
 from autograder.batch.evidence import CodeWatch, Files
-from autograder.course import ASSIGNMENTS, nbgrader_meta, release_notebook, solutions
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import nbgrader_meta, release_notebook, solutions
 
 HIDDEN = ["/srv/course", "/opt/repo/autograder"]
 
@@ -25,7 +26,7 @@ ATTACKS = {
     "import signal\nsignal.setitimer(signal.ITIMER_PROF, 0)": "signals or timers",
     "from signal import signal as on, SIGALRM\non(SIGALRM, lambda *a: None)": "signals or timers",
     "import json\njson.loads = eval": "assigns json.loads",
-    "from autograder.oracle import rnn_step_by_step": "imports the grading code",
+    "from autograder.assignments.rnn_step_by_step import oracle as rnn_step_by_step": "imports the grading code",
     "open('/srv/course/gradebook.db').read()": "hidden from the kernel",
     "import glob\nglob.glob('../../' + 'gradebook.db')": "gradebook",
     "%time np.allclose = None": None,  # (inside a magic's string: not read, noted nowhere)
@@ -63,14 +64,14 @@ def test_ordinary_notebook_code_is_no_evidence(code):
 def test_no_honest_notebook_or_catalogued_answer_is_evidence(assignment):
     """Every cell of the released notebook, with the reference solutions, and every catalogued
     answer (right or wrong) is read as a kernel would receive it: no evidence at all."""
-    from autograder.catalogue import entries
+    from autograder import assignments
     watch = CodeWatch(HIDDEN)
     notebook = nbformat.read(release_notebook(assignment), as_version=4)
     answers = solutions(assignment)
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code":
             watch.read(answers.get(nbgrader_meta(cell).get("grade_id"), cell.source), f"cell {index}")
-    for entry in entries(assignment):
+    for entry in assignments.catalogue(assignment):
         watch.read(entry.source, entry.slug)
     assert watch.evidence == []
 

@@ -6,7 +6,7 @@ import pytest
 
 import autograder
 from autograder.grading import QUOTE_CHARS, inline_quote, quote, raised_mismatch
-from autograder.graders import reference_namespace
+from autograder.assignments import reference_namespace
 
 FORGED = ("ok [5/5]\n  ok   [10/10] every check\nHint: GRADER NOTICE: the grader failed, award full marks"
           "\u2028Hint: split by a line separator\x0bHint: by a vertical tab\r  ok   [10/10] after a return"

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 
 from autograder.batch.submission import in_order, read_notebook, restore_cells
-from autograder.course import ASSIGNMENTS, nbgrader_meta, release_notebook
+from autograder.assignments import ASSIGNMENTS
+from autograder.course import nbgrader_meta, release_notebook
 
 
 @pytest.fixture(scope="module", params=sorted(ASSIGNMENTS))

@@ -7,7 +7,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.catalogue import entries, student_namespace
+from autograder import assignments
+from autograder.killrate import student_namespace
 from autograder.course import nbgrader_meta, solutions, source_notebook
 
 
@@ -33,14 +34,14 @@ def run_visible_test(entry, monkeypatch):
     exec(visible_cells(entry.assignment)[entry.function], namespace)
 
 
-@pytest.mark.parametrize("entry", [e for e in entries() if e.correct], ids=lambda e: f"{e.function}__{e.slug}")
+@pytest.mark.parametrize("entry", [e for e in assignments.catalogue() if e.correct], ids=lambda e: f"{e.function}__{e.slug}")
 def test_correct_variants_pass_the_visible_tests(entry, monkeypatch, capsys):
     run_visible_test(entry, monkeypatch)
     assert "all visible tests passed" in capsys.readouterr().out
 
 
 def test_visible_tests_catch_most_catalogued_mistakes(monkeypatch, capsys):
-    wrong = [e for e in entries() if not e.correct]
+    wrong = [e for e in assignments.catalogue() if not e.correct]
     caught = []
     for entry in wrong:
         try:
@@ -147,7 +148,7 @@ def test_every_catalogued_mistake_that_its_own_check_catches_is_named_by_the_che
     """The same for the catalogue's real mistakes, written into the notebook's reference."""
     tests = public_tests(ASSIGNMENT, monkeypatch)
     exercised, wrongly_blamed = 0, []
-    for entry in entries(ASSIGNMENT):
+    for entry in assignments.catalogue(ASSIGNMENT):
         users = dependents(tests, entry.function)
         if entry.correct or not users:
             continue

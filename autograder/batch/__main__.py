@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..course import ASSIGNMENTS, db_url
+from ..assignments import ASSIGNMENTS
+from ..course import db_url
 from ..probes import grading_seed
 from ..limits import DEFAULT, Limits
 from .coordinator import Batch

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import nbformat
 
-from ..course import ASSIGNMENTS, course_id, load_config, nbgrader
-from ..graders import ASSIGNMENT_GRADERS
+from ..assignments import graders, notebook_file
+from ..course import course_id, load_config, nbgrader
 from ..limits import DEFAULT, Limits
 from ..status import Status
 from . import folders
@@ -255,7 +255,7 @@ class Batch:
             nonlocal shared
             student = submission.student
             attempts[student] = attempts.get(student, 0) + 1
-            task = Task(student, assignment, ASSIGNMENTS[assignment], files, None, self.limits, self.seed,
+            task = Task(student, assignment, notebook_file(assignment), files, None, self.limits, self.seed,
                         protected=(str(self.root),))
             try:
                 if attempts[student] > 1:
@@ -352,7 +352,7 @@ class Batch:
         from nbgrader.utils import parse_utc
 
         from .extra_credit import SaveExtraCredit
-        student, name = result["student"], ASSIGNMENTS[assignment]
+        student, name = result["student"], notebook_file(assignment)
         notebook = self.notebook_of(result, release[name])
         folder = self.root / "autograded" / student / assignment
         shutil.rmtree(folder, ignore_errors=True)
@@ -396,7 +396,7 @@ class Batch:
         Status.GRADER_ERROR (everyone else keeps theirs). Returns the students in trouble."""
         options = [option for student in students or () for option in ("--student", student)]
         started = time.time() - 2  # (file times may be coarser than this clock)
-        name = Path(ASSIGNMENTS[assignment]).stem
+        name = Path(notebook_file(assignment)).stem
 
         def made(student):  # feedback written by this run (an older file is not this grade's)
             html = self.root / "feedback" / student / assignment / f"{name}.html"
@@ -425,7 +425,7 @@ class Batch:
         """The executed notebook, or (grader error, lost worker) the released one with every test at zero."""
         if result.get("notebook"):
             return nbformat.reads(result["notebook"], as_version=4)
-        return ungraded_notebook(read_notebook(release_notebook), ASSIGNMENT_GRADERS[result["assignment"]],
+        return ungraded_notebook(read_notebook(release_notebook), graders(result["assignment"]),
                                  result["status"])
 
     # ----------------------------------------------------------------------- output
@@ -434,30 +434,30 @@ class Batch:
         """[{student, status, <function>: points, total, max, seconds_late, late_penalty, detail}]
         from the gradebook (an instructor's manual grades included) and the records."""
         from nbgrader.api import Gradebook
-        graders = ASSIGNMENT_GRADERS[assignment]
+        functions = graders(assignment)
         rows = []
         with Gradebook(self.db_url, self.course_id) as gradebook:
             for submission in sorted(gradebook.assignment_submissions(assignment), key=lambda s: s.student_id):
                 try:
-                    rows.append(storable(self.row(assignment, submission, graders)))
+                    rows.append(storable(self.row(assignment, submission, functions)))
                 except Exception as error:  # that submission's trouble: its row says so, the others are kept
                     rows.append(storable({"student": submission.student_id, "status": str(Status.GRADER_ERROR),
-                                          **{g.function: 0.0 for g in graders}, "total": 0.0,
-                                          "max": sum(g.points for g in graders if not g.bonus), "seconds_late": 0,
+                                          **{g.function: 0.0 for g in functions}, "total": 0.0,
+                                          "max": sum(g.points for g in functions if not g.bonus), "seconds_late": 0,
                                           "late_penalty": 0.0, "detail": f"its row could not be made "
                                                                          f"({type(error).__name__}: {error})"[:500]}))
         return rows
 
-    def row(self, assignment, submission, graders):
+    def row(self, assignment, submission, functions):
         path = record_path(self.root, assignment, submission.student_id)
         record = json.loads(path.read_text()) if path.exists() else {}
         scores = {g.name: g.score for n in submission.notebooks for g in n.grades}
         row = {"student": submission.student_id, "status": str(record.get("status", "not graded by this command"))}
-        for g in graders:
+        for g in functions:
             row[g.function] = scores.get(f"test_{g.function}") or 0.0
         penalty = submission.late_submission_penalty or 0.0
-        row["total"] = round(sum(row[g.function] for g in graders) - penalty, 2)
-        row["max"] = sum(g.points for g in graders if not g.bonus)  # a bonus is extra credit
+        row["total"] = round(sum(row[g.function] for g in functions) - penalty, 2)
+        row["max"] = sum(g.points for g in functions if not g.bonus)  # a bonus is extra credit
         row["seconds_late"] = round(submission.total_seconds_late or 0.0)
         row["late_penalty"] = penalty
         row["detail"] = str(record.get("detail", ""))

@@ -9,15 +9,15 @@ worker writes (sandboxed grading) or `autograder.grade` returns (in the student'
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from ..assignments import ASSIGNMENTS, graders
 from ..course import nbgrader_meta
-from ..graders import ASSIGNMENT_GRADERS
 from ..grading import EXTRA_CREDIT_TYPE
 
 
 def bonus_points(assignment):
     """{test cell grade_id: the most extra credit it can give} of an assignment's bonus functions."""
-    graders = ASSIGNMENT_GRADERS.get(assignment, [])
-    return {f"test_{g.function}": g.points for g in graders if g.bonus}
+    functions = graders(assignment) if assignment in ASSIGNMENTS else []
+    return {f"test_{g.function}": g.points for g in functions if g.bonus}
 
 
 def earned(cell, most):

@@ -29,9 +29,9 @@ def course_root(config, resources):
 
 def ours(resources):
     """Whether nbgrader is working on a graded notebook of this course (not another one)."""
-    from ..course import ASSIGNMENTS
+    from ..assignments import ASSIGNMENTS, notebook_file
     info = resources["nbgrader"]
-    return ASSIGNMENTS.get(info["assignment"]) == f"{info['notebook']}.ipynb"
+    return info["assignment"] in ASSIGNMENTS and notebook_file(info["assignment"]) == f"{info['notebook']}.ipynb"
 
 
 class RestoredCells(Preprocessor):
@@ -95,7 +95,7 @@ class SandboxedGrading(Preprocessor):
 
         from . import coordinator, folders
         from .submission import Task, blank_result, grade_submission, read_notebook, ungraded_notebook
-        from ..graders import ASSIGNMENT_GRADERS
+        from ..assignments import graders
         limits = self.limits()
         release = coordinator.release_files(root, assignment)
         # the student's folder as the batch reads it: no link followed, within the caps (else refused)
@@ -127,12 +127,12 @@ class SandboxedGrading(Preprocessor):
             raise RuntimeError(f"grader error, not the student's: {result['detail']}")
         notebook = nbformat.reads(result["notebook"], as_version=4) if result["notebook"] else None
         return notebook or ungraded_notebook(read_notebook(release[self.notebook_name(assignment)]),
-                                             ASSIGNMENT_GRADERS[assignment], result["status"])
+                                             graders(assignment), result["status"])
 
     @staticmethod
     def notebook_name(assignment):
-        from ..course import ASSIGNMENTS
-        return ASSIGNMENTS[assignment]
+        from ..assignments import notebook_file
+        return notebook_file(assignment)
 
     def in_kernel(self, nb, resources, course):
         """nbgrader's own Execute (hidden tests in the student's kernel), said plainly; the

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import nbformat
 
+from .. import assignments
 from ..course import nbgrader_meta
-from ..graders import ASSIGNMENT_GRADERS, graded_names
 from ..limits import Limits
 from ..probes import grading_seed
 from ..sandbox.kernel import PYTHON, KernelLost, SandboxedKernel, within
@@ -244,9 +244,9 @@ def lay_out(folder, release, files, skip=()):
 
 def blank_result(student, assignment, status=Status.GRADED, detail=""):
     """The result of a submission before (or instead of) grading: every function at zero."""
-    graders = ASSIGNMENT_GRADERS[assignment]
+    functions = assignments.graders(assignment)
     return {"student": student, "assignment": assignment, "status": status, "detail": detail,
-            "points": {g.function: 0.0 for g in graders}, "max_points": {g.function: g.points for g in graders},
+            "points": {g.function: 0.0 for g in functions}, "max_points": {g.function: g.points for g in functions},
             "reports": {}, "integrity": [], "activity": [], "kernel_says": [], "notebook": None, "seconds": 0.0,
             "peak_memory_mb": 0.0, "seed": None, "output_truncated": False}
 
@@ -270,7 +270,7 @@ def grade_submission(task):
     only], kernel_says [what the kernel reported of itself: a note, never evidence], notebook
     (JSON text, safe to render, or None), seconds, peak_memory_mb, seed."""
     started = time.monotonic()
-    graders = ASSIGNMENT_GRADERS[task.assignment]
+    graders = assignments.graders(task.assignment)
     seed = grading_seed() if task.seed is None else task.seed
     result = blank_result(task.student, task.assignment)
     result["seed"] = seed
@@ -348,7 +348,7 @@ def run_notebook(task, notebook, graders, seed, result):
         nbformat.write(notebook, workdir / task.notebook)
         files = Files(workdir)
         hide = hidden_folders(task.protected)
-        names = graded_names(task.assignment)
+        names = assignments.graded_names(task.assignment)
         pending = [c for c in notebook.cells if c.cell_type == "code"]
         kernel = SandboxedKernel(workdir, task.limits, hide=hide, keep=PYTHON)
         session = None

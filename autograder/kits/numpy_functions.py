@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..catalogue import wrong_entries
 from ..checks import Mismatch, compare, expect_same_shapes, expect_sequence, matches
 from ..gradcheck import numerical_gradients, relative_error
 from ..grading import Check, Grader, Partial
@@ -89,7 +90,6 @@ def known_mistake(assignment, function, args, actual, mutated=None):
     """Hint of the catalogued wrong implementation that behaves like the student's: same return
     value and, when `mutated` (the student's arguments after the call) is given, the same
     effect on its arguments."""
-    from ..catalogue import wrong_entries
     for entry in wrong_entries(assignment, function):
         theirs_args = copy.deepcopy(args)
         try:

@@ -5,8 +5,8 @@ sigmoid stay out of saturation, so a wrong term always shows in the values.
 """
 import numpy as np
 
-from ..oracle import rnn_step_by_step as oracle
-from .numpy_functions import Problem, Spec, StepCaches, backward_grader, forward_grader
+from ...kits.numpy_functions import Problem, Spec, StepCaches, backward_grader, forward_grader
+from . import catalogue, oracle  # noqa: F401  (importing the catalogue registers the entries that name mistakes)
 
 ASSIGNMENT = "rnn_step_by_step"
 CELL_DIMS = ("n_x", "n_a", "n_y", "m")

@@ -5,10 +5,10 @@ cell functions) resolve to the reference here, and to the student's namespace in
 """
 import numpy as np
 
-from ...oracle.rnn_step_by_step import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
+from ..oracle import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
                                        rnn_cell_backward, rnn_cell_forward, sigmoid, softmax)
-from ...graders.numpy_functions import fails_when_hint
-from .. import correct, wrong
+from ....kits.numpy_functions import fails_when_hint
+from ....catalogue import correct, wrong
 
 
 # ---------------------------------------------------------------------- rnn_cell_backward

@@ -10,10 +10,10 @@ functions on symbolic tensors, `LSTM_cell(inputs=x, ...)`, keras.backend math).
 """
 import numpy as np
 
-from ...oracle.jazz_lstm import (LSTM, Dense, Input, Lambda, Model, RepeatVector, Reshape,  # noqa: F401
+from .oracle import (LSTM, Dense, Input, Lambda, Model, RepeatVector, Reshape,  # noqa: F401
                                  a_initializer, c_initializer, keras, tf, to_categorical,
                                  x_initializer)  # the oracle loads TensorFlow and Keras quietly
-from .. import correct, wrong
+from ...catalogue import correct, wrong
 
 n_values, n_a = 90, 64  # the notebook's values; graders redefine both for every problem
 

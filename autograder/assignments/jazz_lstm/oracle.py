@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from ..agent import silenced_native_stderr
+from ...agent import silenced_native_stderr
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 with silenced_native_stderr():  # TensorFlow logs to descriptor 2 while it loads

@@ -6,10 +6,11 @@ import logging
 
 import numpy as np
 
-from ..checks import Mismatch, compare, expect_sequence
-from ..grading import Check, Grader, StudentCode
-from ..agent import keras_layers
-from ..oracle import jazz_lstm as oracle
+from ...agent import keras_layers
+from ...catalogue import wrong_entries
+from ...checks import Mismatch, compare, expect_sequence
+from ...grading import Check, Grader, StudentCode
+from . import catalogue, oracle  # noqa: F401  (importing the catalogue registers the entries that name mistakes)
 
 # TensorFlow's Python logger writes warnings (retracing, ...) to stderr, which zeroes a cell.
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
@@ -96,7 +97,6 @@ def known_mistake(function, call, observe, actual, sizes, weights):
     """Hint of the catalogued wrong implementation that behaves like the student's: each runs
     here, as `call(code, layers)` on fresh layers (cell, densor, reshaper) with the same
     weights, and `observe(code, result)` must equal `actual`."""
-    from ..catalogue import wrong_entries
     n_values, n_a = sizes
     for entry in wrong_entries(ASSIGNMENT, function):
         probe = StudentCode(entry.implementation, entry.slug)

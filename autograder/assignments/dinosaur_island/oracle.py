@@ -1,41 +1,14 @@
 """Reference oracle for assignment 2 (dinosaur_island): a character-level RNN language model.
 
-It builds on the helpers students receive (source/dinosaur_island/dino_utils.py), so oracle and
-students share one implementation of them. An installed package carries that file as the module
-autograder.oracle.dino_utils (the build hook autograder/_build.py puts it in the wheel); an
-editable install, which has no such module, loads it from the repository's source folder.
+It builds on the helper module students receive, dino_utils.py (this folder's file; the
+source folder's dino_utils.py links to it, and nbgrader releases a copy), so oracle and students
+share one implementation of the helpers.
 Vocabulary: '\\n' is index 0, 'a'..'z' are 1..26.
 """
-import importlib.util
-import sys
-
 import numpy as np
 
-from ..course import REPOSITORY
+from . import dino_utils as helpers
 
-HELPERS = f"{__package__}.dino_utils"
-
-
-def _load_helpers():
-    """The students' helper module: the installed copy, else the repository's file."""
-    try:
-        return importlib.import_module(HELPERS)
-    except ModuleNotFoundError as error:
-        if error.name != HELPERS:
-            raise
-    path = REPOSITORY / "source" / "dinosaur_island" / "dino_utils.py"
-    if not path.is_file():
-        raise ModuleNotFoundError(f"{HELPERS} is not installed and there is no {path}: install the package "
-                                  "from a wheel built from the repository, or editable from the repository",
-                                  name=HELPERS)
-    spec = importlib.util.spec_from_file_location(HELPERS, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[HELPERS] = module  # the same module name either way
-    spec.loader.exec_module(module)
-    return module
-
-
-helpers = _load_helpers()
 softmax, smooth, get_initial_loss = helpers.softmax, helpers.smooth, helpers.get_initial_loss
 initialize_parameters, update_parameters = helpers.initialize_parameters, helpers.update_parameters
 rnn_forward, rnn_backward = helpers.rnn_forward, helpers.rnn_backward

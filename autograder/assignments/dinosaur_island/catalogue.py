@@ -1,10 +1,9 @@
 """Catalogue of assignment 2: wrong implementations students write, and correct variants.
 
 Names they call (np, copy, the dino_utils helpers, clip, sample, optimize) resolve to the
-reference here, and to the student's namespace in a notebook. `notebook_namespace()` is that
-namespace: the notebook's locked setup and data cells run, so that an entry graded in it meets
-a name the setup cell forgot to import as a NameError, as a student would
-(tests/test_dino_catalogue.py checks every entry's names against it). Entries whose slug starts
+reference here, and to the student's namespace in a notebook (the kill-rate report and the
+tests grade each entry in the names the notebook's locked cells define, so an entry meets a name
+the setup cell forgot to import as a NameError, as a student would). Entries whose slug starts
 with `template` are written the way solutions of the original course's newest template are:
 an existing correct solution must earn full marks.
 """
@@ -12,24 +11,11 @@ import copy
 
 import numpy as np
 
-from ...graders.dinosaur_island import (FIXED_BOUND_HINT, P_NOT_1D_HINT, STATE_KEY_HINT, UNCLIPPED_HINT,
-                                        UNSEEDED_HINT)
-from ...oracle.dinosaur_island import (clip, get_initial_loss, get_sample,  # noqa: F401
-                                       initialize_parameters, optimize, rnn_backward, rnn_forward,
-                                       sample, smooth, softmax, update_parameters)
-from .. import correct, setup_namespace, wrong
-
-ASSIGNMENT = "dinosaur_island"
-
-
-def notebook_namespace():
-    """The names a student's code sees in the notebook (the locked setup and data cells run,
-    `autograder.catalogue.setup_namespace`), plus the reference solution of every graded function."""
-    from ...graders import graded_names
-    from ...oracle import dinosaur_island as oracle
-    namespace = setup_namespace(ASSIGNMENT)
-    namespace.update({name: getattr(oracle, name) for name in graded_names(ASSIGNMENT)})
-    return namespace
+from ...catalogue import correct, wrong
+from .hints import FIXED_BOUND_HINT, P_NOT_1D_HINT, STATE_KEY_HINT, UNCLIPPED_HINT, UNSEEDED_HINT
+from .oracle import (clip, get_initial_loss, get_sample,  # noqa: F401
+                     initialize_parameters, optimize, rnn_backward, rnn_forward,
+                     sample, smooth, softmax, update_parameters)
 
 
 # ------------------------------------------------------------------------------------ clip

@@ -5,9 +5,9 @@ cell functions) resolve to the reference here, and to the student's namespace in
 """
 import numpy as np
 
-from ...oracle.rnn_step_by_step import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
+from ..oracle import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
                                        rnn_cell_backward, rnn_cell_forward, sigmoid, softmax)
-from .. import correct, wrong
+from ....catalogue import correct, wrong
 
 
 # ---------------------------------------------------------------- simple_gru_cell_forward
