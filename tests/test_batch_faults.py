@@ -2,9 +2,9 @@
 
 One batch grades a class of rnn_step_by_step submissions in which every student does
 something wrong to the grader: hangs, floods, exhausts memory, kills the kernel, hands in
-a broken or no notebook, submits late, writes to stderr, or attacks the grading as listed in
-COURSE_DESIGN.md. Each must get its status and a correct grade row; the honest students
-beside them must be graded normally.
+a broken or no notebook, submits late, writes to stderr, or attacks the grading as the README
+lists ("Why the student's code cannot change its verdict"). Each must get its status and a
+correct grade row; the honest students beside them must be graded normally.
 """
 import json
 import os
@@ -135,7 +135,7 @@ CLASS = {
     # an honest mistake: graded exactly as in-process grading with the same seed grades it
     "forgot_bias": (lambda root, s: submit(root, s, answers=replace_answer("rnn_cell_forward", catalogued(
         "rnn_cell_forward__no_bias"))), "graded", None),
-    # attacks from COURSE_DESIGN.md
+    # attacks that succeed against stock nbgrader (README, "Why the student's code cannot change its verdict")
     "patches_allclose": (lambda root, s: submit(root, s, answers={}, edit=insert_after("setup", (
         "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: True\n"
         "np.testing.assert_allclose = lambda *a, **k: None\n"))), "tampering detected", ZERO),

@@ -51,7 +51,7 @@ def rng_states_equal(s, t):
 
 # ---------------------------------------------------------------- the helpers solutions call by name
 
-# COURSE_DESIGN.md's signatures: existing solutions call these positionally and by keyword
+# the graded API's signatures: existing solutions call these positionally and by keyword
 # (update_parameters(..., lr=...), rnn_forward(X=..., a0=...)), so names and order are fixed.
 SIGNATURES = {
     "softmax": ["x"],

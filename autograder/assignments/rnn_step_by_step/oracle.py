@@ -1,7 +1,7 @@
 """Reference oracle for assignment 1 (rnn_step_by_step).
 
 Hidden tests compare students' functions with these at grading time. Signatures, return
-orders and cache layouts are the course's graded API (see COURSE_DESIGN.md).
+orders and cache layouts are the course's graded API: existing solutions rely on them.
 
 Shapes: xt (n_x, m); x (n_x, m, T_x); a_prev / a_next / c_* (n_a, m); a, c (n_a, m, T_x);
 yt_pred (n_y, m); y (n_y, m, T_x); weights acting on concat = [a_prev; xt] are (n_a, n_a + n_x);
