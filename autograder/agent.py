@@ -581,11 +581,23 @@ def audit(event, args):
     elif event == "socket.connect" and not str(args[1]).endswith("agent.sock") and len(ACTIVITY) < 50:
         ACTIVITY.append(f"{event} {str(args[1])[:160]}")
     elif event == "open" and isinstance(args[0], (str, bytes)) and len(READS) < 50:
-        path = os.path.abspath(os.fsdecode(args[0]))
-        def depth(folders):  # the longest of `folders` that holds the path
-            return max((len(f) for f in folders if path == f or path.startswith(f + os.sep)), default=-1)
-        if depth(HIDDEN) > depth(KEPT):  # hidden, and not within a kept path mounted back under it
+        path = hidden_path(args[0], HIDDEN, KEPT)
+        if path is not None:
             READS.append(path[:160])
+
+
+def hidden_path(path, hidden, kept):
+    """`path` (str or bytes, relative to the working folder or absolute), made absolute and
+    normalised by its name alone (no link followed), when the longest of the folders `hidden`
+    that holds it is longer than the longest of `kept` that does (a path mounted back beneath
+    a hidden folder is no read of it); else None. The folders are absolute and normalised."""
+    path = os.path.abspath(os.fsdecode(path))
+    if path.startswith("//"):  # normpath keeps exactly two leading slashes (POSIX); Linux reads one
+        path = path[1:]
+
+    def depth(folders):  # the longest of `folders` that holds the path
+        return max((len(f) for f in folders if path == f or path.startswith(f + os.sep)), default=-1)
+    return path if depth(hidden) > depth(kept) else None
 
 
 def install(shell=None, hidden=(), kept=()):

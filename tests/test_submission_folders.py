@@ -33,7 +33,7 @@ def test_a_plain_folder_is_listed_read_and_fingerprinted(course):
     listing = scan(course)
     files = folders.read(listing)
     assert files == {"data/x.csv": b"1,2\n", "hw.ipynb": b"{}"}
-    assert folders.fingerprint(listing) == coordinator.fingerprint(files)
+    assert folders.fingerprint(listing) == folders.files_fingerprint(files)
 
 
 @pytest.mark.parametrize("make, reason", [

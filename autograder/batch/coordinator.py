@@ -48,14 +48,6 @@ class Submission:
     refusal: str = ""
 
 
-def fingerprint(files):
-    """The fingerprint of a submitted folder's files ({relative path: bytes})."""
-    digest = hashlib.sha256()
-    for name, data in sorted((files or {}).items()):
-        digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + hashlib.sha256(data).digest())
-    return digest.hexdigest()
-
-
 def refusal_digest(reason):
     """The fingerprint of a refused folder (never read): it changes with the reason."""
     return "refused:" + hashlib.sha256(reason.encode("utf-8", "replace")).hexdigest()
@@ -282,7 +274,7 @@ class Batch:
                     self.store_refused(assignment, Submission(submission.student, refusal=reason,
                                                               digest=refusal_digest(reason)), release, progress)
                     continue
-                submit(submission, files, fingerprint(files))
+                submit(submission, files, folders.files_fingerprint(files))
         send_more()
         while futures.count():  # (not `for ... in futures`: a submission the cluster refused adds none)
             future = next(futures)

@@ -40,13 +40,6 @@ class Listing:
     def path(self):
         return os.path.join(self.base, *self.parts)
 
-    def metadata_digest(self, reason=""):
-        """A fingerprint from the listing alone (for a refused folder, which is never read)."""
-        digest = hashlib.sha256(reason.encode("utf-8", "surrogatepass"))
-        for name, (size, _, _, mtime) in sorted(self.files.items()):
-            digest.update(f"\0{name}\0{size}\0{mtime}".encode("utf-8", "surrogatepass"))
-        return "refused:" + digest.hexdigest()
-
 
 def open_below(base, parts, flags=os.O_RDONLY | os.O_DIRECTORY):
     """A descriptor of base/parts[0]/parts[1]/..., opened one component at a time with
@@ -147,11 +140,21 @@ def read(listing):
 
 def fingerprint(listing):
     """The fingerprint of the listed files' contents, read one chunk at a time; equal to
-    `coordinator.fingerprint(read(listing))`."""
-    digest = hashlib.sha256()
-    for name in sorted(listing.files):
+    `files_fingerprint(read(listing))`."""
+    return digest((name, chunks(listing, name)) for name in sorted(listing.files))
+
+
+def files_fingerprint(files):
+    """The fingerprint of a submitted folder's files as a task carries them ({relative path: bytes})."""
+    return digest((name, (data,)) for name, data in sorted((files or {}).items()))
+
+
+def digest(named_chunks):
+    """sha256 over (name, sha256 of its content) of every file, in the order given (by name)."""
+    total = hashlib.sha256()
+    for name, pieces in named_chunks:
         inner = hashlib.sha256()
-        for data in chunks(listing, name):
+        for data in pieces:
             inner.update(data)
-        digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + inner.digest())
-    return digest.hexdigest()
+        total.update(name.encode("utf-8", "surrogatepass") + b"\0" + inner.digest())
+    return total.hexdigest()

@@ -104,7 +104,7 @@ class SandboxedGrading(Preprocessor):
         if submission is not None and not submission.refusal:
             try:
                 files = folders.read(submission.listing)
-                digest = coordinator.fingerprint(files)
+                digest = folders.files_fingerprint(files)
             except (folders.Refused, OSError) as error:
                 submission.refusal = f"{student}/{assignment}: {error}"
         if submission is not None and submission.refusal:
