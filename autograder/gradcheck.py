@@ -1,34 +1,13 @@
-"""Centred finite differences in float64, and the CS231n relative error."""
-import numpy as np
+"""Centred finite differences in float64, and the CS231n relative error.
 
-STEP = 1e-5
+The differences and the relative error are those of check_helpers, the module every release
+ships beside its visible checks: the hidden tests and the students' own checks differentiate
+the same way.
+"""
+from .check_helpers import FD_STEP as STEP
+from .check_helpers import numerical_gradient, relative_error
 
-
-def relative_error(a, b):
-    """max |a - b| / max(1e-8, |a| + |b|) over all entries (0 for empty arrays)."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    if a.size == 0:
-        return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
-
-
-def numerical_gradient(loss, x, step=STEP):
-    """dloss/dx by centred differences. `loss()` reads `x`, which is nudged in place and restored.
-
-    x: float64 array of any shape; returns an array of the same shape.
-    """
-    if x.dtype != np.float64:
-        raise TypeError("finite differences need float64 inputs")
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        saved = x[index]
-        x[index] = saved + step
-        up = loss()
-        x[index] = saved - step
-        down = loss()
-        x[index] = saved
-        grad[index] = (up - down) / (2 * step)
-    return grad
+__all__ = ["STEP", "numerical_gradient", "numerical_gradients", "relative_error"]
 
 
 def numerical_gradients(loss, arrays):

@@ -31,50 +31,17 @@ import re
 
 import numpy as np
 
+# What every assignment's checks share (messages, value checks) is in check_helpers.py,
+# next to this file.
+from check_helpers import describe as _describe
+from check_helpers import difference as _difference
+from check_helpers import fail as _fail
+from check_helpers import passed as _passed
 from music_utils import import_keras_quietly
 
 keras = import_keras_quietly()   # also keeps TensorFlow's warnings off stderr
 
 ATOL = 1e-5                      # Keras computes in float32
-
-
-# ---------------------------------------------------------------------------
-# Reporting helpers
-# ---------------------------------------------------------------------------
-def _fail(check, problem, expected=None, got=None, hint=None):
-    lines = [f"{check} failed: {problem}"]
-    if expected is not None:
-        lines.append(f"  expected: {expected}")
-    if got is not None:
-        lines.append(f"  got:      {got}")
-    if hint is not None:
-        lines.append(f"  hint:     {hint}")
-    raise AssertionError("\n".join(lines))
-
-
-def _passed(check):
-    print(f"{check}: all visible tests passed.")
-
-
-def _describe(value):
-    """Short description of a value for error messages."""
-    if isinstance(value, np.ndarray):
-        return f"numpy array of shape {value.shape}"
-    if isinstance(value, (tuple, list)):
-        return f"{type(value).__name__} of length {len(value)}"
-    return type(value).__name__
-
-
-def _difference(expected, got):
-    """Where two same-shaped arrays differ most."""
-    expected = np.asarray(expected, dtype=float)
-    got = np.asarray(got, dtype=float)
-    if not np.all(np.isfinite(got)):
-        return "your array contains nan or inf"
-    diff = np.abs(expected - got)
-    idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
-    return (f"largest difference {diff[idx]:.3g} at index {tuple(int(i) for i in idx)} "
-            f"(expected {expected[idx]:.6g}, got {got[idx]:.6g})")
 
 
 def _same(a, b):

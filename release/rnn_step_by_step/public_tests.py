@@ -34,11 +34,25 @@ import copy
 
 import numpy as np
 
+# What every assignment's checks share (messages, value checks, checks that build on other
+# functions, finite differences) is in check_helpers.py, next to this file.
+from check_helpers import ATOL as _ATOL
+from check_helpers import RTOL as _RTOL
+from check_helpers import PrerequisiteError  # noqa: F401  (what a check that builds on others raises)
+from check_helpers import check_close as _check_close
+from check_helpers import check_shape as _check_shape
+from check_helpers import check_unchanged as _check_unchanged_input
+from check_helpers import describe as _describe
+from check_helpers import difference as _difference
+from check_helpers import fail as _fail
+from check_helpers import find_function as _helper
+from check_helpers import norm_relative_error, numerical_gradient, run_prerequisite
+from check_helpers import normal as _normal
+from check_helpers import passed as _passed
+from check_helpers import random_arrays
 from rnn_utils import softmax
 
 # Tolerances -----------------------------------------------------------------
-_RTOL = 1e-7          # relative tolerance for "these two numbers should agree"
-_ATOL = 1e-10         # absolute tolerance for the same
 _SAT_ATOL = 1e-8      # tolerance when a gate is saturated at 0 or 1 (bias +-30)
 _FD_EPS = 1e-6        # step for centred finite differences
 _FD_TOL = 1e-6        # largest accepted relative error of an analytic gradient
@@ -46,73 +60,12 @@ _BIG = 30.0           # sigmoid(30) = 1 - 9e-14, sigmoid(-30) = 9e-14
 
 
 # ---------------------------------------------------------------------------
-# Reporting helpers
+# Checks specific to this assignment
 # ---------------------------------------------------------------------------
-def _fail(check, problem, expected=None, got=None, hint=None):
-    lines = [f"{check} failed: {problem}"]
-    if expected is not None:
-        lines.append(f"  expected: {expected}")
-    if got is not None:
-        lines.append(f"  got:      {got}")
-    if hint is not None:
-        lines.append(f"  hint:     {hint}")
-    raise AssertionError("\n".join(lines))
-
-
-def _passed(check):
-    print(f"{check}: all visible tests passed.")
-
-
-def _describe(value):
-    """Short description of a value for error messages."""
-    if isinstance(value, np.ndarray):
-        return f"numpy array of shape {value.shape}"
-    if isinstance(value, (tuple, list)):
-        return f"{type(value).__name__} of length {len(value)}"
-    return f"{type(value).__name__}"
-
-
-def _difference(expected, got):
-    """Describe where two same-shaped arrays differ most."""
-    expected = np.asarray(expected, dtype=float)
-    got = np.asarray(got, dtype=float)
-    diff = np.abs(expected - got)
-    if diff.size == 0:
-        return "empty arrays"
-    if not np.all(np.isfinite(got)):
-        return "your array contains nan or inf"
-    idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
-    return (f"largest difference {diff[idx]:.3g} at index {tuple(int(i) for i in idx)} "
-            f"(expected {expected[idx]:.6g}, got {got[idx]:.6g})")
-
-
 def _check_sequence(check, value, length, what, hint):
     if not isinstance(value, (tuple, list)) or len(value) != length:
         _fail(check, f"{what} should be a tuple of length {length}.",
               expected=f"tuple of length {length}", got=_describe(value), hint=hint)
-
-
-def _check_shape(check, value, shape, what, hint):
-    if not isinstance(value, np.ndarray):
-        _fail(check, f"{what} should be a numpy array.",
-              expected=f"numpy array of shape {shape}", got=_describe(value), hint=hint)
-    if value.shape != tuple(shape):
-        _fail(check, f"{what} has the wrong shape.",
-              expected=tuple(shape), got=value.shape, hint=hint)
-    if not np.all(np.isfinite(value)):
-        _fail(check, f"{what} contains nan or inf.",
-              expected="finite numbers", got="nan/inf values", hint=hint)
-
-
-def _check_close(check, got, expected, what, hint, atol=_ATOL, rtol=_RTOL):
-    got = np.asarray(got, dtype=float)
-    expected = np.asarray(expected, dtype=float)
-    if got.shape != expected.shape:
-        _fail(check, f"{what}: shapes differ.", expected=expected.shape,
-              got=got.shape, hint=hint)
-    if not np.allclose(got, expected, rtol=rtol, atol=atol):
-        _fail(check, f"{what}.", expected="values that agree",
-              got=_difference(expected, got), hint=hint)
 
 
 def _check_slot(check, cache, index, obj, name, hint):
@@ -187,53 +140,9 @@ def _snapshot(*objs):
 
 def _check_unchanged(check, before, after, names):
     for b, a, name in zip(before, after, names):
-        if isinstance(b, dict):
-            same = all(np.array_equal(b[k], a[k]) for k in b)
-        else:
-            same = np.array_equal(b, a)
-        if not same:
-            _fail(check, f"your function modified its input {name}.",
-                  expected=f"{name} left unchanged", got=f"{name} was changed in place",
-                  hint="avoid in-place updates such as `a_prev += ...` or `x[...] = ...` "
-                       "on the arrays you were given; build new arrays instead.")
-
-
-class PrerequisiteError(AssertionError):
-    """A check stopped before testing its function: `function`, which it builds on, does not
-    pass its own visible checks yet and must be fixed first."""
-
-    def __init__(self, message, function):
-        super().__init__(message)
-        self.function = function
-
-
-def _helper(target, name, given=None):
-    """The student's function `name`: the one passed to the check (`given`), else the one
-    defined in the notebook next to `target` (or next to a function passed to the check)."""
-    given = given or {}
-    if callable(given.get(name)):
-        return given[name]
-    for fn in (target, *given.values()):
-        found = getattr(fn, "__globals__", {}).get(name)
-        if callable(found):
-            return found
-    return None
-
-
-def _run_prerequisite(check, function, prerequisite, functions):
-    """Run the own checks of `prerequisite` (which `function` builds on) quietly; if they
-    fail, or it crashes, stop `check` with a PrerequisiteError that blames `prerequisite`."""
-    try:
-        _OWN_CHECKS[prerequisite](functions[prerequisite], functions)
-    except Exception as err:  # its own AssertionError, or a crash of the student's code
-        found = str(err) if isinstance(err, AssertionError) else \
-            f"check_{prerequisite} failed: {prerequisite} raised {type(err).__name__}: {err}"
-        nested = "\n".join("    " + line for line in found.splitlines())
-        raise PrerequisiteError(
-            f"{check} stopped: fix {prerequisite} first.\n"
-            f"  {function} builds on {prerequisite}, which does not pass its own visible checks yet,\n"
-            f"  so {function} itself was not tested. What check_{prerequisite} found:\n{nested}",
-            prerequisite) from None
+        _check_unchanged_input(check, b, a, name,
+                               "avoid in-place updates such as `a_prev += ...` or `x[...] = ...` "
+                               "on the arrays you were given; build new arrays instead.")
 
 
 def _visible_check(function, target, **given):
@@ -249,7 +158,8 @@ def _visible_check(function, target, **given):
     for name in _PREREQUISITES.get(function, ()):
         # a backward check needs the forward function it differentiates
         if name in functions and _FORWARD.get(name, name) in functions:
-            _run_prerequisite(check, function, name, functions)
+            run_prerequisite(check, function, name,
+                             lambda: _OWN_CHECKS[name](functions[name], functions))
     _OWN_CHECKS[function](target, functions)
     _passed(check)
 
@@ -257,18 +167,9 @@ def _visible_check(function, target, **given):
 # ---------------------------------------------------------------------------
 # Random problem generators (all float64)
 # ---------------------------------------------------------------------------
-def _normal(rng, *shape, scale=1.0):
-    return scale * rng.standard_normal(shape)
-
-
 def _rnn_parameters(rng, n_x, n_a, n_y, scale=0.5):
-    return {
-        "Wax": _normal(rng, n_a, n_x, scale=scale),
-        "Waa": _normal(rng, n_a, n_a, scale=scale),
-        "Wya": _normal(rng, n_y, n_a, scale=scale),
-        "ba": _normal(rng, n_a, 1, scale=scale),
-        "by": _normal(rng, n_y, 1, scale=scale),
-    }
+    return random_arrays(rng, {"Wax": (n_a, n_x), "Waa": (n_a, n_a), "Wya": (n_y, n_a),
+                               "ba": (n_a, 1), "by": (n_y, 1)}, scale=scale)
 
 
 def _lstm_parameters(rng, n_x, n_a, n_y, scale=0.5):
@@ -299,43 +200,12 @@ def _zero_x_columns(params, names, n_a):
     return out
 
 
-# ---------------------------------------------------------------------------
-# Finite differences
-# ---------------------------------------------------------------------------
-def _numerical_gradient(loss, array, eps=_FD_EPS):
-    """Centred differences of the scalar loss() w.r.t. every entry of array.
-
-    `array` is perturbed in place and restored exactly afterwards.
-    """
-    grad = np.zeros_like(array, dtype=float)
-    it = np.nditer(array, flags=["multi_index"])
-    for _ in it:
-        idx = it.multi_index
-        old = array[idx]
-        array[idx] = old + eps
-        plus = loss()
-        array[idx] = old - eps
-        minus = loss()
-        array[idx] = old
-        grad[idx] = (plus - minus) / (2 * eps)
-    return grad
-
-
-def _relative_error(a, b):
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    scale = np.linalg.norm(a) + np.linalg.norm(b)
-    if scale == 0:
-        return 0.0
-    return float(np.linalg.norm(a - b) / max(scale, 1e-12))
-
-
 def _gradient_check(check, grads, loss, variables, m, hints, forward_name):
     """Compare grads[key] with finite differences w.r.t. variables[key]."""
     for key, array in variables.items():
-        numeric = _numerical_gradient(loss, array)
+        numeric = numerical_gradient(loss, array, step=_FD_EPS)
         analytic = np.asarray(grads[key], dtype=float)
-        err = _relative_error(analytic, numeric)
+        err = norm_relative_error(analytic, numeric)
         if not np.isfinite(err) or err > _FD_TOL:
             hint = hints.get(key, "re-derive this gradient from the forward formulas.")
             denom = float(np.sum(numeric * numeric))

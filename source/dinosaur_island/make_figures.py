@@ -1,92 +1,28 @@
-"""Draw the figures used in dinosaur_island.ipynb.
+"""Draw the figures of dinosaur_island.ipynb into images/<name>.png next to this script:
 
-Run from any directory:
+    python make_figures.py        # from any directory, in the course's environment
 
-    python make_figures.py
-
-Every figure is drawn from scratch with matplotlib (Agg backend) and written
-to images/<name>.png next to this script.  The script is deterministic: the
-only random numbers come from a seeded NumPy generator, and the PNG metadata
-carries no time stamp or version string.
+Style and drawing helpers: autograder.figures. The random softmax bars of the sampling figure
+and the random gradient of the clipping figure come from seeded NumPy generators, so every
+run writes the same bytes.
 """
 
 import os
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle  # noqa: E402
+# The palette, the style and the drawing helpers every assignment's figures share.
+from autograder.figures import (BLUE, DARK, GREEN, GREY, LIGHT_GREEN, LIGHT_ORANGE, MUTED, ORANGE,
+                                RED, arrow, box, label, new_canvas, save_png)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.path.join(HERE, "images")
-DPI = 100
-
-# A small, colour-blind friendly palette (the one of assignment 1).
-BLUE = "#4C72B0"
-LIGHT_BLUE = "#DCE6F2"
-ORANGE = "#DD8452"
-LIGHT_ORANGE = "#F8E1D0"
-GREEN = "#55A868"
-LIGHT_GREEN = "#DDEFD9"
-RED = "#C44E52"
-GREY = "#F2F2F2"
-DARK = "#333333"
-MUTED = "#555555"
-
-plt.rcParams.update({
-    "font.size": 11,
-    "mathtext.fontset": "dejavusans",
-    "savefig.facecolor": "white",
-})
-
-
-# ---------------------------------------------------------------------------
-# Drawing helpers
-# ---------------------------------------------------------------------------
-def new_canvas(width, height, xlim, ylim):
-    fig, ax = plt.subplots(figsize=(width, height))
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    return fig, ax
 
 
 def save(fig, name):
-    os.makedirs(OUT_DIR, exist_ok=True)
-    path = os.path.join(OUT_DIR, name)
-    fig.savefig(path, dpi=DPI, bbox_inches="tight", pad_inches=0.1,
-                metadata={"Software": None})
-    plt.close(fig)
-    print(f"wrote {os.path.relpath(path, HERE)} ({os.path.getsize(path) // 1024} KB)")
-
-
-def box(ax, x, y, w, h, text="", fc=LIGHT_BLUE, ec=BLUE, fontsize=11, lw=1.5,
-        rounding=0.15, text_color=DARK, zorder=3):
-    """Rounded box centred at (x, y)."""
-    patch = FancyBboxPatch((x - w / 2, y - h / 2), w, h,
-                           boxstyle=f"round,pad=0.02,rounding_size={rounding}",
-                           fc=fc, ec=ec, lw=lw, zorder=zorder)
-    ax.add_patch(patch)
-    if text:
-        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize,
-                color=text_color, zorder=zorder + 1)
-    return patch
-
-
-def arrow(ax, start, end, color=DARK, lw=1.5, ls="-", head=12, connection="arc3", zorder=2):
-    patch = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=head,
-                            color=color, lw=lw, linestyle=ls, shrinkA=0, shrinkB=0,
-                            connectionstyle=connection, zorder=zorder)
-    ax.add_patch(patch)
-    return patch
-
-
-def label(ax, x, y, text, fontsize=12, color=DARK, ha="center", va="center", **kw):
-    ax.text(x, y, text, fontsize=fontsize, color=color, ha=ha, va=va, **kw)
+    save_png(fig, os.path.join(OUT_DIR, name), HERE)
 
 
 def show_char(ch):
@@ -96,6 +32,18 @@ def show_char(ch):
 
 def index_of(ch):
     return 0 if ch == "\n" else ord(ch) - ord("a") + 1
+
+
+def rnn_step(ax, x, y, char, y_input, width, input_from):
+    """An RNN cell centred at (x, y) and, below it at height y_input, its input: the character
+    `char` in a box `width` wide, or the zero vector when `char` is None. The input's arrow
+    starts at height input_from."""
+    box(ax, x, y, 1.4, 0.95, "RNN\ncell", fontsize=10)
+    arrow(ax, (x, input_from), (x, y - 0.5))
+    if char is None:
+        box(ax, x, y_input, width, 0.6, r"$\vec{0}$", fc=GREY, ec="#999999")
+    else:
+        box(ax, x, y_input, width, 0.6, show_char(char), fc=LIGHT_ORANGE, ec=ORANGE)
 
 
 # ---------------------------------------------------------------------------
@@ -112,14 +60,7 @@ def figure_language_model():
     arrow(ax, (-1.0, 2.4), (xs[0] - 0.7, 2.4), color=BLUE)
     label(ax, -1.0, 2.85, r"$a^{\langle 0\rangle}$", fontsize=11, color=BLUE, ha="left")
     for t, x in enumerate(xs):
-        box(ax, x, 2.4, 1.4, 0.95, "RNN\ncell", fontsize=10)
-        # input
-        arrow(ax, (x, 0.75), (x, 1.9))
-        if inputs[t] is None:
-            box(ax, x, 0.35, 1.5, 0.6, r"$\vec{0}$", fc=GREY, ec="#999999", fontsize=11)
-        else:
-            box(ax, x, 0.35, 1.5, 0.6, show_char(inputs[t]), fc=LIGHT_ORANGE, ec=ORANGE,
-                fontsize=11)
+        rnn_step(ax, x, 2.4, inputs[t], 0.35, 1.5, 0.75)
         label(ax, x, -0.3, rf"$x^{{\langle {t + 1}\rangle}}$", fontsize=10, color=MUTED)
         # output and target
         arrow(ax, (x, 2.9), (x, 3.75))
@@ -157,12 +98,7 @@ def figure_sampling():
     arrow(ax, (-1.3, 2.0), (xs[0] - 0.7, 2.0), color=BLUE)
     label(ax, -1.3, 2.45, r"$a^{\langle 0\rangle}=\vec{0}$", fontsize=10, color=BLUE, ha="left")
     for t, x in enumerate(xs):
-        box(ax, x, 2.0, 1.4, 0.95, "RNN\ncell", fontsize=10)
-        arrow(ax, (x, 0.55), (x, 1.5))
-        if t == 0:
-            box(ax, x, 0.2, 1.3, 0.6, r"$\vec{0}$", fc=GREY, ec="#999999")
-        else:
-            box(ax, x, 0.2, 1.3, 0.6, show_char(drawn[t - 1]), fc=LIGHT_ORANGE, ec=ORANGE)
+        rnn_step(ax, x, 2.0, drawn[t - 1] if t else None, 0.2, 1.3, 0.55)
         # a small bar chart standing for the softmax output
         arrow(ax, (x, 2.5), (x, 3.05))
         probs = rng.dirichlet(np.full(9, 0.6))

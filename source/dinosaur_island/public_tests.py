@@ -24,10 +24,23 @@ NumPy's global random state as they found it.
 """
 
 import copy
-import functools
 
 import numpy as np
 
+# What every assignment's checks share (messages, value checks, checks that build on other
+# functions) is in check_helpers.py, next to this file.
+from check_helpers import check_close as _check_close
+from check_helpers import check_shape as _check_shape
+from check_helpers import check_unchanged as _check_unchanged
+from check_helpers import describe as _describe
+from check_helpers import difference as _difference
+from check_helpers import fail as _fail
+from check_helpers import find_function as _helper
+from check_helpers import keeps_random_state as _keeps_random_state
+from check_helpers import normal as _normal
+from check_helpers import passed as _passed
+from check_helpers import random_arrays
+from check_helpers import prerequisite_failure
 from dino_utils import initialize_parameters, rnn_backward, rnn_forward, softmax
 
 PARAMETER_NAMES = ("Wax", "Waa", "Wya", "b", "by")
@@ -40,34 +53,8 @@ MAX_LENGTH = 50
 
 
 # ---------------------------------------------------------------------------
-# Reporting helpers
+# Reporting helpers specific to this assignment
 # ---------------------------------------------------------------------------
-def _fail(check, problem, expected=None, got=None, hint=None):
-    lines = [f"{check} failed: {problem}"]
-    if expected is not None:
-        lines.append(f"  expected: {expected}")
-    if got is not None:
-        lines.append(f"  got:      {got}")
-    if hint is not None:
-        lines.append(f"  hint:     {hint}")
-    raise AssertionError("\n".join(lines))
-
-
-def _passed(check):
-    print(f"{check}: all visible tests passed.")
-
-
-def _describe(value):
-    """Short description of a value for error messages."""
-    if isinstance(value, np.ndarray):
-        return f"numpy array of shape {value.shape}"
-    if isinstance(value, (tuple, list)):
-        return f"{type(value).__name__} of length {len(value)}"
-    if isinstance(value, dict):
-        return f"dict with keys {list(value)}"
-    return f"{type(value).__name__}"
-
-
 def _short(values, limit=12):
     """A list printed in full when short, abbreviated when long."""
     values = [v if v is None else int(v) for v in values]
@@ -76,98 +63,21 @@ def _short(values, limit=12):
     return f"{values[:limit]} ... ({len(values)} entries)"
 
 
-def _difference(expected, got):
-    """Describe where two same-shaped arrays differ most."""
-    expected = np.asarray(expected, dtype=float)
-    got = np.asarray(got, dtype=float)
-    diff = np.abs(expected - got)
-    if diff.size == 0:
-        return "empty arrays"
-    if not np.all(np.isfinite(got)):
-        return "your array contains nan or inf"
-    idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
-    return (f"largest difference {diff[idx]:.3g} at index {tuple(int(i) for i in idx)} "
-            f"(expected {expected[idx]:.6g}, got {got[idx]:.6g})")
-
-
-def _check_shape(check, value, shape, what, hint):
-    if not isinstance(value, np.ndarray):
-        _fail(check, f"{what} should be a numpy array.",
-              expected=f"numpy array of shape {shape}", got=_describe(value), hint=hint)
-    if value.shape != tuple(shape):
-        _fail(check, f"{what} has the wrong shape.", expected=tuple(shape), got=value.shape,
-              hint=hint)
-    if not np.all(np.isfinite(value)):
-        _fail(check, f"{what} contains nan or inf.", expected="finite numbers",
-              got="nan/inf values", hint=hint)
-
-
-def _check_close(check, got, expected, what, hint, rtol=1e-7, atol=1e-10):
-    got = np.asarray(got, dtype=float)
-    expected = np.asarray(expected, dtype=float)
-    if got.shape != expected.shape:
-        _fail(check, f"{what}: shapes differ.", expected=expected.shape, got=got.shape, hint=hint)
-    if not np.allclose(got, expected, rtol=rtol, atol=atol):
-        _fail(check, f"{what}.", expected="values that agree", got=_difference(expected, got),
-              hint=hint)
-
-
-def _check_unchanged(check, before, after, name, hint):
-    if isinstance(before, dict):
-        same = set(before) == set(after) and all(np.array_equal(before[k], after[k])
-                                                 for k in before)
-    else:
-        same = np.array_equal(before, after)
-    if not same:
-        _fail(check, f"your function modified its input {name}.",
-              expected=f"{name} left unchanged", got=f"{name} was changed in place", hint=hint)
-
-
-def _helper(target, name):
-    """Look up a function the student defined next to `target` (the notebook)."""
-    namespace = getattr(target, "__globals__", {})
-    fn = namespace.get(name)
-    return fn if callable(fn) else None
-
-
 def _run_prerequisite(check, prerequisite, fn, fn_name):
     """Run the checks of a function this one depends on, quietly."""
-    try:
-        prerequisite(fn)
-    except AssertionError as err:
-        nested = "\n".join("    " + text for text in str(err).splitlines())
+    found = prerequisite_failure(fn_name, lambda: prerequisite(fn), crashes=False)
+    if found is not None:
         _fail(check, f"this check needs a working {fn_name}, but {fn_name} does not pass "
-                     "its own visible checks yet:\n" + nested,
+                     "its own visible checks yet:\n" + found,
               hint=f"fix {fn_name} first (its exercise comes earlier in the notebook).")
-
-
-def _keeps_random_state(check_function):
-    """Restore NumPy's global random state after the check, whatever happens."""
-    @functools.wraps(check_function)
-    def wrapper(target):
-        state = np.random.get_state()
-        try:
-            return check_function(target)
-        finally:
-            np.random.set_state(state)
-    return wrapper
 
 
 # ---------------------------------------------------------------------------
 # Problem generators
 # ---------------------------------------------------------------------------
-def _normal(rng, *shape, scale=1.0):
-    return scale * rng.standard_normal(shape)
-
-
 def _parameters(rng, n_a, vocab_size=27, scale=0.5):
-    return {
-        "Wax": _normal(rng, n_a, vocab_size, scale=scale),
-        "Waa": _normal(rng, n_a, n_a, scale=scale),
-        "Wya": _normal(rng, vocab_size, n_a, scale=scale),
-        "b": _normal(rng, n_a, 1, scale=scale),
-        "by": _normal(rng, vocab_size, 1, scale=scale),
-    }
+    return random_arrays(rng, {"Wax": (n_a, vocab_size), "Waa": (n_a, n_a), "Wya": (vocab_size, n_a),
+                               "b": (n_a, 1), "by": (vocab_size, 1)}, scale=scale)
 
 
 def _indices(name):

@@ -1,98 +1,31 @@
-"""Draw the figures used in jazz_lstm.ipynb.
+"""Draw the figures of jazz_lstm.ipynb into images/<name>.png next to this script:
 
-Run from any directory:
+    python make_figures.py        # from any directory, in the course's environment
 
-    python make_figures.py
-
-Every figure is drawn from scratch with matplotlib (Agg backend) and written
-to images/<name>.png next to this script.  The token figure reads the first
-bars of data/corpus.mid with music_utils.  The script is deterministic (no
-random numbers at all), and the PNG metadata carries no time stamp or version
-string.
+Style and drawing helpers: autograder.figures. The token figure reads the first bars of
+data/corpus.mid with music_utils. No random numbers: every run writes the same bytes.
 """
 
 import os
 import sys
 
-import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle  # noqa: E402
+# The palette, the style and the drawing helpers every assignment's figures share.
+from autograder.figures import (BLUE, DARK, GREEN, GREY, LIGHT_GREEN, LIGHT_ORANGE, LIGHT_PURPLE,
+                                MUTED, ORANGE, PURPLE, RED, arrow, box, label, new_canvas,
+                                save_png)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.path.join(HERE, "images")
-DPI = 100
 sys.path.insert(0, HERE)
 
 import music_utils as mu  # noqa: E402
 
-# The palette of the other assignments (colour-blind friendly).
-BLUE = "#4C72B0"
-LIGHT_BLUE = "#DCE6F2"
-ORANGE = "#DD8452"
-LIGHT_ORANGE = "#F8E1D0"
-GREEN = "#55A868"
-LIGHT_GREEN = "#DDEFD9"
-RED = "#C44E52"
-PURPLE = "#8172B3"
-LIGHT_PURPLE = "#E4E0F1"
-GREY = "#F2F2F2"
-DARK = "#333333"
-MUTED = "#555555"
-
-plt.rcParams.update({
-    "font.size": 11,
-    "mathtext.fontset": "dejavusans",
-    "savefig.facecolor": "white",
-})
-
-
-# ---------------------------------------------------------------------------
-# Drawing helpers
-# ---------------------------------------------------------------------------
-def new_canvas(width, height, xlim, ylim):
-    fig, ax = plt.subplots(figsize=(width, height))
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    return fig, ax
-
 
 def save(fig, name):
-    os.makedirs(OUT_DIR, exist_ok=True)
-    path = os.path.join(OUT_DIR, name)
-    fig.savefig(path, dpi=DPI, bbox_inches="tight", pad_inches=0.1,
-                metadata={"Software": None})
-    plt.close(fig)
-    print(f"wrote {os.path.relpath(path, HERE)} ({os.path.getsize(path) // 1024} KB)")
-
-
-def box(ax, x, y, w, h, text="", fc=LIGHT_BLUE, ec=BLUE, fontsize=11, lw=1.5,
-        rounding=0.15, text_color=DARK, zorder=3):
-    """Rounded box centred at (x, y)."""
-    patch = FancyBboxPatch((x - w / 2, y - h / 2), w, h,
-                           boxstyle=f"round,pad=0.02,rounding_size={rounding}",
-                           fc=fc, ec=ec, lw=lw, zorder=zorder)
-    ax.add_patch(patch)
-    if text:
-        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize,
-                color=text_color, zorder=zorder + 1)
-    return patch
-
-
-def arrow(ax, start, end, color=DARK, lw=1.5, ls="-", head=12, connection="arc3", zorder=2):
-    patch = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=head,
-                            color=color, lw=lw, linestyle=ls, shrinkA=0, shrinkB=0,
-                            connectionstyle=connection, zorder=zorder)
-    ax.add_patch(patch)
-    return patch
-
-
-def label(ax, x, y, text, fontsize=12, color=DARK, ha="center", va="center", **kw):
-    ax.text(x, y, text, fontsize=fontsize, color=color, ha=ha, va=va, **kw)
+    save_png(fig, os.path.join(OUT_DIR, name), HERE)
 
 
 # ---------------------------------------------------------------------------

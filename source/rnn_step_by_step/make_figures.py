@@ -1,104 +1,28 @@
-"""Draw the figures used in rnn_step_by_step.ipynb.
+"""Draw the figures of rnn_step_by_step.ipynb into images/<name>.png next to this script:
 
-Run from any directory:
+    python make_figures.py        # from any directory, in the course's environment
 
-    python make_figures.py
-
-Every figure is drawn from scratch with matplotlib (Agg backend) and written
-to images/<name>.png next to this script.  The script is deterministic: the
-only random numbers come from a seeded NumPy generator, and the PNG metadata
-carries no time stamp or version string.
+Style and drawing helpers: autograder.figures. The only random numbers, those of the
+gradient-norm curves, come from a seeded NumPy generator, so every run writes the same bytes.
 """
 
 import os
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle  # noqa: E402
+# The palette, the style and the drawing helpers every assignment's figures share.
+from autograder.figures import (BLUE, DARK, GREEN, LIGHT_BLUE, LIGHT_GREEN, LIGHT_ORANGE, LIGHT_PURPLE,
+                                ORANGE, PURPLE, RED, arrow, box, frame, label, line, new_canvas, node,
+                                save_png, state_line)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.path.join(HERE, "images")
-DPI = 100
-
-# A small, colour-blind friendly palette.
-BLUE = "#4C72B0"
-LIGHT_BLUE = "#DCE6F2"
-ORANGE = "#DD8452"
-LIGHT_ORANGE = "#F8E1D0"
-GREEN = "#55A868"
-LIGHT_GREEN = "#DDEFD9"
-RED = "#C44E52"
-PURPLE = "#8172B3"
-LIGHT_PURPLE = "#E4E0F1"
-GREY = "#F2F2F2"
-DARK = "#333333"
-
-plt.rcParams.update({
-    "font.size": 11,
-    "mathtext.fontset": "dejavusans",
-    "savefig.facecolor": "white",
-})
-
-
-# ---------------------------------------------------------------------------
-# Drawing helpers
-# ---------------------------------------------------------------------------
-def new_canvas(width, height, xlim, ylim):
-    fig, ax = plt.subplots(figsize=(width, height))
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    return fig, ax
 
 
 def save(fig, name):
-    os.makedirs(OUT_DIR, exist_ok=True)
-    path = os.path.join(OUT_DIR, name)
-    fig.savefig(path, dpi=DPI, bbox_inches="tight", pad_inches=0.1,
-                metadata={"Software": None})
-    plt.close(fig)
-    print(f"wrote {os.path.relpath(path, HERE)} ({os.path.getsize(path) // 1024} KB)")
-
-
-def box(ax, x, y, w, h, text="", fc=LIGHT_BLUE, ec=BLUE, fontsize=11, lw=1.5,
-        rounding=0.15, text_color=DARK, zorder=3):
-    """Rounded box centred at (x, y)."""
-    patch = FancyBboxPatch((x - w / 2, y - h / 2), w, h,
-                           boxstyle=f"round,pad=0.02,rounding_size={rounding}",
-                           fc=fc, ec=ec, lw=lw, zorder=zorder)
-    ax.add_patch(patch)
-    if text:
-        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize,
-                color=text_color, zorder=zorder + 1)
-    return patch
-
-
-def node(ax, x, y, text, r=0.28, fc="white", ec=DARK, fontsize=13, zorder=4):
-    """Small circle with an operator symbol, centred at (x, y)."""
-    ax.add_patch(Circle((x, y), r, fc=fc, ec=ec, lw=1.4, zorder=zorder))
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=zorder + 1)
-
-
-def arrow(ax, start, end, color=DARK, lw=1.5, ls="-", head=12, shrink_a=0.0,
-          shrink_b=0.0, connection="arc3", zorder=2):
-    patch = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=head,
-                            color=color, lw=lw, linestyle=ls, shrinkA=shrink_a,
-                            shrinkB=shrink_b, connectionstyle=connection, zorder=zorder)
-    ax.add_patch(patch)
-    return patch
-
-
-def line(ax, xs, ys, color=DARK, lw=1.5, ls="-", zorder=2):
-    ax.plot(xs, ys, color=color, lw=lw, ls=ls, zorder=zorder, solid_capstyle="round")
-
-
-def label(ax, x, y, text, fontsize=12, color=DARK, ha="center", va="center", **kw):
-    ax.text(x, y, text, fontsize=fontsize, color=color, ha=ha, va=va, **kw)
+    save_png(fig, os.path.join(OUT_DIR, name), HERE)
 
 
 # ---------------------------------------------------------------------------
@@ -188,7 +112,7 @@ def figure_rnn_unrolled():
 # ---------------------------------------------------------------------------
 def figure_rnn_cell():
     fig, ax = new_canvas(9, 5.6, (-0.2, 12.6), (-0.3, 7.6))
-    box(ax, 5.6, 3.2, 8.0, 4.6, fc=GREY, ec="#999999", rounding=0.4, zorder=0)
+    frame(ax, 5.6, 3.2, 8.0, 4.6)
     label(ax, 2.1, 5.2, "RNN cell", fontsize=11, color="#777777", ha="left")
 
     # a_prev path
@@ -227,17 +151,11 @@ def figure_rnn_cell():
 # ---------------------------------------------------------------------------
 def figure_lstm_cell():
     fig, ax = new_canvas(11, 6.6, (-0.3, 14.6), (-0.6, 8.4))
-    box(ax, 6.7, 3.7, 10.4, 5.9, fc=GREY, ec="#999999", rounding=0.4, zorder=0)
+    frame(ax, 6.7, 3.7, 10.4, 5.9)
     top, bottom = 5.9, 1.4
 
     # cell-state highway
-    line(ax, [0.0, 3.72], [top, top], color=PURPLE, lw=2.5)
-    label(ax, 0.1, top + 0.4, r"$c^{\langle t-1\rangle}$", color=PURPLE, ha="left")
-    node(ax, 4.0, top, r"$\times$")
-    line(ax, [4.28, 7.22], [top, top], color=PURPLE, lw=2.5)
-    node(ax, 7.5, top, "+")
-    arrow(ax, (7.78, top), (14.4, top), color=PURPLE, lw=2.5)
-    label(ax, 14.3, top + 0.4, r"$c^{\langle t\rangle}$", color=PURPLE, ha="right")
+    state_line(ax, top, 4.0, 7.5, 14.4, r"$c^{\langle t-1\rangle}$", r"$c^{\langle t\rangle}$", PURPLE)
 
     # concat bar
     line(ax, [0.0, 2.6], [bottom, bottom], color=BLUE, lw=2)
@@ -383,17 +301,11 @@ def figure_bptt():
 # ---------------------------------------------------------------------------
 def figure_gru_cell():
     fig, ax = new_canvas(10.5, 6.2, (-0.3, 14.3), (-0.7, 8.0))
-    box(ax, 6.6, 3.5, 10.6, 5.6, fc=GREY, ec="#999999", rounding=0.4, zorder=0)
+    frame(ax, 6.6, 3.5, 10.6, 5.6)
     top, bottom = 5.8, 1.3
 
     # hidden-state line
-    line(ax, [0.0, 9.72], [top, top], color=BLUE, lw=2.5)
-    label(ax, 0.1, top + 0.4, r"$a^{\langle t-1\rangle}$", color=BLUE, ha="left")
-    node(ax, 10.0, top, r"$\times$")
-    line(ax, [10.28, 11.42], [top, top], color=BLUE, lw=2.5)
-    node(ax, 11.7, top, "+")
-    arrow(ax, (11.98, top), (14.2, top), color=BLUE, lw=2.5)
-    label(ax, 14.1, top + 0.4, r"$a^{\langle t\rangle}$", color=BLUE, ha="right")
+    state_line(ax, top, 10.0, 11.7, 14.2, r"$a^{\langle t-1\rangle}$", r"$a^{\langle t\rangle}$", BLUE)
     arrow(ax, (12.9, top), (12.9, 7.6), color=GREEN)
     label(ax, 13.05, 7.7, r"$\hat{y}^{\langle t\rangle}$", color=GREEN, ha="left")
 
