@@ -1,5 +1,6 @@
 """Check groups shared by graders of numpy functions: forward passes that return arrays and a
-cache, and backward passes that return a dict of gradients.
+cache, backward passes that return a dict of gradients, and any function whose result is
+compared with the oracle's part by part on a list of problems (`ProblemChecks`).
 
 A forward spec gives `make_args(rng, sizes) -> args`; a backward spec gives
 `make_problem(rng, sizes) -> Problem` (the backward call's arguments, built from the ORACLE's
@@ -431,3 +432,93 @@ def scale_hint(actual, expected):
     if not np.any(actual):
         return "Your gradient is all zeros: is it computed, and accumulated over time steps?"
     return None
+
+
+# ----------------------------------------------------------------------- checked on problems
+
+@dataclass
+class Run:
+    """One problem run by the student's function and by the oracle's.
+
+    problem: the arguments as drawn. args: the student's arguments after its call (for an
+    `in_place` spec; otherwise as drawn). expected_args: the oracle's arguments after its call.
+    """
+    problem: tuple
+    args: tuple
+    result: object
+    expected: object
+    expected_args: tuple
+
+
+@dataclass
+class Compared:
+    """A check group of a ProblemChecks: compare(run) raises a Mismatch when the part of the
+    result it looks at differs from the oracle's; `problems` replaces the spec's own."""
+    title: str
+    weight: float
+    compare: Callable
+    problems: Callable = None
+
+
+@dataclass
+class ProblemChecks:
+    """A numpy function checked on a list of problems by several check groups, each comparing
+    part of the result with the oracle's: the first problem that differs fails the group, its
+    message prefixed with the problem, with the hint of a catalogued mistake that behaves alike.
+
+    checks: Compared groups, or Check objects used as they are.
+    problems(rng) -> [the function's arguments (tuple)], drawn afresh by every group.
+    describe(*arguments) -> the problem in messages, e.g. "clip(gradients, maxValue=0.5)".
+    expect(result): raises a Mismatch when the result is unusable, before any part is compared.
+    in_place: the function updates its arguments (a Run holds the student's after the call).
+    crash_hint(mismatch) -> a better hint for a call that raised or timed out, or None.
+    hint_from_runs(runs) -> a hint that reads every problem's Run, tried before the catalogue's,
+    or None; with it, the student runs on every problem before any is compared.
+    """
+    function: str
+    points: float
+    checks: list
+    describe: Callable
+    problems: Callable = None
+    expect: Callable = None
+    in_place: bool = False
+    crash_hint: Callable = None
+    hint_from_runs: Callable = None
+
+
+def problem_checks_grader(assignment, oracle, spec):
+    reference = getattr(oracle, spec.function)
+
+    def run_one(student, problem):
+        try:
+            if spec.in_place:  # the student's own copy shows what the call changed
+                args = copy.deepcopy(problem)
+                result = student.in_place(*args)
+            else:
+                args, result = problem, student(*problem)
+        except Mismatch as mismatch:
+            mismatch.hint = (spec.crash_hint and spec.crash_hint(mismatch)) or mismatch.hint
+            raise
+        expected_args = copy.deepcopy(problem)
+        return Run(problem, args, result, reference(*expected_args), expected_args)
+
+    def compared(part):
+        def check(student, rng):
+            problems = (part.problems or spec.problems)(rng)
+            runs = [run_one(student, problem) for problem in problems] if spec.hint_from_runs else None
+            for index, problem in enumerate(problems):
+                run = runs[index] if runs is not None else run_one(student, problem)
+                try:
+                    if spec.expect:
+                        spec.expect(run.result)
+                    part.compare(run)
+                except Mismatch as mismatch:
+                    hint = (spec.hint_from_runs and spec.hint_from_runs(runs)) or known_mistake(
+                        assignment, spec.function, problem, run.result, mutated=run.args if spec.in_place else None)
+                    raise Mismatch(f"On {spec.describe(*problem)}: {mismatch.message}", hint or mismatch.hint,
+                                   mismatch.evidence) from None
+        return check
+
+    checks = [part if isinstance(part, Check) else Check(part.title, part.weight, compared(part))
+              for part in spec.checks]
+    return Grader(assignment, spec.function, spec.points, checks, oracle)

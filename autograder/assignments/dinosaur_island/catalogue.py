@@ -3,28 +3,39 @@
 Names they call (np, copy, the dino_utils helpers, clip, sample, optimize) resolve to the
 reference here, and to the student's namespace in a notebook (the kill-rate report and the
 tests grade each entry in the names the notebook's locked cells define, so an entry meets a name
-the setup cell forgot to import as a NameError, as a student would). Entries whose slug starts
-with `template` are written the way solutions of the original course's newest template are:
-an existing correct solution must earn full marks.
+the setup cell forgot to import as a NameError, as a student would). A mistake that is a small
+change of the reference is its mutant (`mutant`): the reference's code with exact edits. Entries
+whose slug starts with `template` are written the way solutions of the original course's newest
+template are: an existing correct solution must earn full marks.
 """
 import copy
 
 import numpy as np
 
-from ...catalogue import correct, wrong
+from ...catalogue import correct, mutant, wrong
+from . import oracle
 from .hints import FIXED_BOUND_HINT, P_NOT_1D_HINT, STATE_KEY_HINT, UNCLIPPED_HINT, UNSEEDED_HINT
 from .oracle import (clip, get_initial_loss, get_sample,  # noqa: F401
                      initialize_parameters, optimize, rnn_backward, rnn_forward,
                      sample, smooth, softmax, update_parameters)
 
 
+def clip_mutant(slug, hint, *edits):
+    """A mutant of the reference clip, its gradient keys listed as the notebook lists them (the
+    oracle's GRADIENT_KEYS is not a name of the notebook)."""
+    return mutant(oracle.clip, slug, hint, ("GRADIENT_KEYS", '["dWaa", "dWax", "dWya", "db", "dby"]'), *edits)
+
+
+def sample_mutant(slug, hint, *edits):
+    """A mutant of the reference sample, its cap written as the notebook writes it (50)."""
+    return mutant(oracle.sample, slug, hint, ("counter != MAX_NAME_LENGTH", "counter != 50"),
+                  ("counter == MAX_NAME_LENGTH", "counter == 50"), *edits)
+
+
 # ------------------------------------------------------------------------------------ clip
 
-@wrong(UNCLIPPED_HINT)
-def clip__result_discarded(gradients, maxValue):
-    for key in ["dWaa", "dWax", "dWya", "db", "dby"]:
-        np.clip(gradients[key], -maxValue, maxValue)
-    return gradients
+clip_mutant("result_discarded", UNCLIPPED_HINT,
+            (", out=gradients[key])", ")"))
 
 
 @wrong(UNCLIPPED_HINT)
@@ -45,38 +56,21 @@ def clip__loop_variable_rebound(gradients, maxValue):
     return {"dWaa": dWaa, "dWax": dWax, "dWya": dWya, "db": db, "dby": dby}
 
 
-@wrong(FIXED_BOUND_HINT.format(bound=5))
-def clip__fixed_threshold(gradients, maxValue):
-    for key in ["dWaa", "dWax", "dWya", "db", "dby"]:
-        np.clip(gradients[key], -5, 5, out=gradients[key])
-    return gradients
+clip_mutant("fixed_threshold", FIXED_BOUND_HINT.format(bound=5),
+            ("-maxValue, maxValue,", "-5, 5,"))
 
+clip_mutant("no_return", "End with `return gradients`: a function without a return statement returns None.",
+            ("    return gradients\n", ""))
 
-@wrong("End with `return gradients`: a function without a return statement returns None.")
-def clip__no_return(gradients, maxValue):
-    for key in ["dWaa", "dWax", "dWya", "db", "dby"]:
-        np.clip(gradients[key], -maxValue, maxValue, out=gradients[key])
+clip_mutant("upper_bound_only", "Clip from below too: the range is [-maxValue, maxValue].",
+            ("np.clip(gradients[key], -maxValue, maxValue, out=gradients[key])",
+             "gradients[key] = np.minimum(gradients[key], maxValue)"))
 
+clip_mutant("weights_only", "Every gradient is clipped, the biases' db and dby included.",
+            (', "db", "dby"]', "]"))
 
-@wrong("Clip from below too: the range is [-maxValue, maxValue].")
-def clip__upper_bound_only(gradients, maxValue):
-    for key in ["dWaa", "dWax", "dWya", "db", "dby"]:
-        gradients[key] = np.minimum(gradients[key], maxValue)
-    return gradients
-
-
-@wrong("Every gradient is clipped, the biases' db and dby included.")
-def clip__weights_only(gradients, maxValue):
-    for key in ["dWaa", "dWax", "dWya"]:
-        gradients[key] = np.clip(gradients[key], -maxValue, maxValue)
-    return gradients
-
-
-@wrong("The lower bound is -maxValue, not 0: negative gradients must survive.")
-def clip__lower_bound_zero(gradients, maxValue):
-    for key in ["dWaa", "dWax", "dWya", "db", "dby"]:
-        gradients[key] = np.clip(gradients[key], 0, maxValue)
-    return gradients
+clip_mutant("lower_bound_zero", "The lower bound is -maxValue, not 0: negative gradients must survive.",
+            ("-maxValue, maxValue,", "0, maxValue,"))
 
 
 @wrong("Clip element by element; rescaling the whole array by its norm changes values inside the range.")
@@ -123,214 +117,47 @@ def clip__template_deepcopy(gradients, maxValue):
 
 # ---------------------------------------------------------------------------------- sample
 
-@wrong("Sample from the distribution (np.random.choice with p=y.ravel()); argmax gives the same name every time.")
-def sample__argmax(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev + b)
-        y = softmax(Wya @ a + by)
-        idx = int(np.argmax(y))
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        a_prev = a
-        counter += 1
-    if counter == 50:
-        indices.append(char_to_ix["\n"])
-    return indices
+sample_mutant("argmax",
+              "Sample from the distribution (np.random.choice with p=y.ravel()); argmax gives the same name every "
+              "time.",
+              ("np.random.seed(counter + seed)\n        idx = np.random.choice(range(vocab_size), p=y.ravel())",
+               "idx = int(np.argmax(y))"))
 
+sample_mutant("seeded_once",
+              "Seed before every draw with np.random.seed(counter + seed), and add 1 to seed each step.",
+              ("        np.random.seed(counter + seed)\n", ""),
+              ("    while idx", "    np.random.seed(seed)\n    while idx"))
 
-@wrong("Seed before every draw with np.random.seed(counter + seed), and add 1 to seed each step.")
-def sample__seeded_once(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    np.random.seed(seed)
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev + b)
-        y = softmax(Wya @ a + by)
-        idx = np.random.choice(range(vocab_size), p=y.ravel())
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        a_prev = a
-        counter += 1
-    if counter == 50:
-        indices.append(char_to_ix["\n"])
-    return indices
+sample_mutant("input_not_fed_back",
+              "Feed the character you drew back in: x becomes the one-hot vector of idx.",
+              ("        x = np.zeros((vocab_size, 1))\n        x[idx] = 1\n", ""))
 
+sample_mutant("state_not_carried",
+              "Carry the hidden state: a_prev = a after each draw.",
+              ("        a_prev = a\n", ""))
 
-@wrong("Feed the character you drew back in: x becomes the one-hot vector of idx.")
-def sample__input_not_fed_back(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev + b)
-        y = softmax(Wya @ a + by)
-        np.random.seed(counter + seed)
-        idx = np.random.choice(range(vocab_size), p=y.ravel())
-        indices.append(idx)
-        a_prev = a
-        seed += 1
-        counter += 1
-    if counter == 50:
-        indices.append(char_to_ix["\n"])
-    return indices
+sample_mutant("cap_without_newline",
+              "A name cut at 50 characters still ends with the newline index: append it after the loop.",
+              ("    if counter == 50:\n        indices.append(newline)\n", ""))
 
+sample_mutant("bias_missing",
+              "The hidden state uses the tanh of the sum, with the bias b: a = tanh(Wax x + Waa a_prev + b).",
+              (' + p["b"])', ")"))
 
-@wrong("Carry the hidden state: a_prev = a after each draw.")
-def sample__state_not_carried(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev + b)
-        y = softmax(Wya @ a + by)
-        np.random.seed(counter + seed)
-        idx = np.random.choice(range(vocab_size), p=y.ravel())
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        seed += 1
-        counter += 1
-    if counter == 50:
-        indices.append(char_to_ix["\n"])
-    return indices
+sample_mutant("unseeded", UNSEEDED_HINT,
+              ("        np.random.seed(counter + seed)\n", ""))
 
+sample_mutant("seed_not_incremented",
+              "Add 1 to seed after every draw, as well as to counter: the draw at step k uses "
+              "np.random.seed(seed + 2k).",
+              ("        seed += 1\n", ""))
 
-@wrong("A name cut at 50 characters still ends with the newline index: append it after the loop.")
-def sample__cap_without_newline(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev + b)
-        y = softmax(Wya @ a + by)
-        np.random.seed(counter + seed)
-        idx = np.random.choice(range(vocab_size), p=y.ravel())
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        a_prev = a
-        seed += 1
-        counter += 1
-    return indices
+sample_mutant("seed_argument_ignored",
+              "Seed with counter + seed: np.random.seed(counter) alone gives every seed the same name.",
+              ("np.random.seed(counter + seed)\n", "np.random.seed(counter)\n"))
 
-
-@wrong("The hidden state uses the tanh of the sum, with the bias b: a = tanh(Wax x + Waa a_prev + b).")
-def sample__bias_missing(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by = (parameters[k] for k in ("Waa", "Wax", "Wya", "by"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev)
-        y = softmax(Wya @ a + by)
-        np.random.seed(counter + seed)
-        idx = np.random.choice(range(vocab_size), p=y.ravel())
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        a_prev = a
-        seed += 1
-        counter += 1
-    if counter == 50:
-        indices.append(char_to_ix["\n"])
-    return indices
-
-
-@wrong(UNSEEDED_HINT)
-def sample__unseeded(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev + b)
-        y = softmax(Wya @ a + by)
-        idx = np.random.choice(range(vocab_size), p=y.ravel())
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        a_prev = a
-        seed += 1
-        counter += 1
-    if counter == 50:
-        indices.append(char_to_ix["\n"])
-    return indices
-
-
-@wrong("Add 1 to seed after every draw, as well as to counter: the draw at step k uses np.random.seed(seed + 2k).")
-def sample__seed_not_incremented(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev + b)
-        y = softmax(Wya @ a + by)
-        np.random.seed(counter + seed)
-        idx = np.random.choice(range(vocab_size), p=y.ravel())
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        a_prev = a
-        counter += 1
-    if counter == 50:
-        indices.append(char_to_ix["\n"])
-    return indices
-
-
-@wrong("Seed with counter + seed: np.random.seed(counter) alone gives every seed the same name.")
-def sample__seed_argument_ignored(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev + b)
-        y = softmax(Wya @ a + by)
-        np.random.seed(counter)
-        idx = np.random.choice(range(vocab_size), p=y.ravel())
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        a_prev = a
-        seed += 1
-        counter += 1
-    if counter == 50:
-        indices.append(char_to_ix["\n"])
-    return indices
-
-
-@wrong(P_NOT_1D_HINT)
-def sample__two_dimensional_p(parameters, char_to_ix, seed):
-    Waa, Wax, Wya, by, b = (parameters[k] for k in ("Waa", "Wax", "Wya", "by", "b"))
-    vocab_size, n_a = by.shape[0], Waa.shape[1]
-    x, a_prev = np.zeros((vocab_size, 1)), np.zeros((n_a, 1))
-    indices, idx, counter = [], -1, 0
-    while idx != char_to_ix["\n"] and counter != 50:
-        a = np.tanh(Wax @ x + Waa @ a_prev + b)
-        y = softmax(Wya @ a + by)
-        np.random.seed(counter + seed)
-        idx = np.random.choice(range(vocab_size), p=y)
-        indices.append(idx)
-        x = np.zeros((vocab_size, 1))
-        x[idx] = 1
-        a_prev = a
-        seed += 1
-        counter += 1
-    if counter == 50:
-        indices.append(char_to_ix["\n"])
-    return indices
+sample_mutant("two_dimensional_p", P_NOT_1D_HINT,
+              ("p=y.ravel()", "p=y"))
 
 
 @correct("np.random.choice(vocab_size, ...) and a for loop with break")
@@ -410,66 +237,33 @@ def sample__identity_columns(parameters, char_to_ix, seed):
 
 # -------------------------------------------------------------------------------- optimize
 
-@wrong("Clip the gradients (clip(gradients, 5)) before the update: that is what keeps training stable.")
-def optimize__no_clipping(X, Y, a_prev, parameters, learning_rate=0.01):
-    loss, cache = rnn_forward(X, Y, a_prev, parameters)
-    gradients, a = rnn_backward(X, Y, parameters, cache)
-    parameters = update_parameters(parameters, gradients, learning_rate)
-    return loss, gradients, a[len(X) - 1]
+mutant(oracle.optimize, "no_clipping",
+       "Clip the gradients (clip(gradients, 5)) before the update: that is what keeps training stable.",
+       ("    gradients = clip(gradients, 5)\n", ""))
 
+mutant(oracle.optimize, "update_before_clip",
+       "Clip before you update: the update must use the clipped gradients.",
+       ("    gradients = clip(gradients, 5)\n    update_parameters(parameters, gradients, learning_rate)\n",
+        "    update_parameters(parameters, gradients, learning_rate)\n    gradients = clip(gradients, 5)\n"))
 
-@wrong("Clip before you update: the update must use the clipped gradients.")
-def optimize__update_before_clip(X, Y, a_prev, parameters, learning_rate=0.01):
-    loss, cache = rnn_forward(X, Y, a_prev, parameters)
-    gradients, a = rnn_backward(X, Y, parameters, cache)
-    parameters = update_parameters(parameters, gradients, learning_rate)
-    gradients = clip(gradients, 5)
-    return loss, gradients, a[len(X) - 1]
+mutant(oracle.optimize, "clip_at_one",
+       "The threshold is 5: clip(gradients, 5).",
+       ("clip(gradients, 5)", "clip(gradients, 1)"))
 
+mutant(oracle.optimize, "fixed_learning_rate",
+       "Pass learning_rate on to update_parameters instead of a fixed 0.01.",
+       ("gradients, learning_rate)", "gradients, 0.01)"))
 
-@wrong("The threshold is 5: clip(gradients, 5).")
-def optimize__clip_at_one(X, Y, a_prev, parameters, learning_rate=0.01):
-    loss, cache = rnn_forward(X, Y, a_prev, parameters)
-    gradients, a = rnn_backward(X, Y, parameters, cache)
-    gradients = clip(gradients, 1)
-    parameters = update_parameters(parameters, gradients, learning_rate)
-    return loss, gradients, a[len(X) - 1]
+mutant(oracle.optimize, "returns_initial_state",
+       "Return the hidden state of the last step, a[len(X) - 1]; a[-1] is the initial state a_prev.",
+       ("a[len(X) - 1]", "a[-1]"))
 
+mutant(oracle.optimize, "updates_a_copy",
+       "Update the parameters dict you were given (update_parameters works in place); a copy is lost.",
+       ("update_parameters(parameters,", "update_parameters({k: v.copy() for k, v in parameters.items()},"))
 
-@wrong("Pass learning_rate on to update_parameters instead of a fixed 0.01.")
-def optimize__fixed_learning_rate(X, Y, a_prev, parameters, learning_rate=0.01):
-    loss, cache = rnn_forward(X, Y, a_prev, parameters)
-    gradients, a = rnn_backward(X, Y, parameters, cache)
-    gradients = clip(gradients, 5)
-    parameters = update_parameters(parameters, gradients, 0.01)
-    return loss, gradients, a[len(X) - 1]
-
-
-@wrong("Return the hidden state of the last step, a[len(X) - 1]; a[-1] is the initial state a_prev.")
-def optimize__returns_initial_state(X, Y, a_prev, parameters, learning_rate=0.01):
-    loss, cache = rnn_forward(X, Y, a_prev, parameters)
-    gradients, a = rnn_backward(X, Y, parameters, cache)
-    gradients = clip(gradients, 5)
-    parameters = update_parameters(parameters, gradients, learning_rate)
-    return loss, gradients, a[-1]
-
-
-@wrong("Update the parameters dict you were given (update_parameters works in place); a copy is lost.")
-def optimize__updates_a_copy(X, Y, a_prev, parameters, learning_rate=0.01):
-    loss, cache = rnn_forward(X, Y, a_prev, parameters)
-    gradients, a = rnn_backward(X, Y, parameters, cache)
-    gradients = clip(gradients, 5)
-    updated = update_parameters({k: v.copy() for k, v in parameters.items()}, gradients, learning_rate)
-    return loss, gradients, a[len(X) - 1]
-
-
-@wrong(STATE_KEY_HINT)
-def optimize__state_after_the_end(X, Y, a_prev, parameters, learning_rate=0.01):
-    loss, cache = rnn_forward(X, Y, a_prev, parameters)
-    gradients, a = rnn_backward(X, Y, parameters, cache)
-    gradients = clip(gradients, 5)
-    parameters = update_parameters(parameters, gradients, learning_rate)
-    return loss, gradients, a[len(X)]
+mutant(oracle.optimize, "state_after_the_end", STATE_KEY_HINT,
+       ("a[len(X) - 1]", "a[len(X)]"))
 
 
 @correct("the update written out by hand, in place")
@@ -493,147 +287,34 @@ def optimize__keywords(X, Y, a_prev, parameters, learning_rate=0.01):
 
 # ----------------------------------------------------------------------------------- model
 
-@wrong("The first input is the zero vector: X = [None] + the name's indices.")
-def model__no_none_input(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
-    parameters = initialize_parameters(n_a, vocab_size, vocab_size)
-    loss = get_initial_loss(vocab_size, dino_names)
-    examples = [x.strip() for x in data_x]
-    np.random.seed(0)
-    np.random.shuffle(examples)
-    a_prev = np.zeros((n_a, 1))
-    last_dino_name = "abc"
-    for j in range(num_iterations):
-        X = [char_to_ix[ch] for ch in examples[j % len(examples)]]
-        Y = X[1:] + [char_to_ix["\n"]]
-        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
-        loss = smooth(loss, curr_loss)
-        if j % 2000 == 0:
-            for seed in range(dino_names):
-                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
-    return parameters, last_dino_name
+mutant(oracle.model, "no_none_input",
+       "The first input is the zero vector: X = [None] + the name's indices.",
+       ("X = [None] + ", "X = "))
 
+mutant(oracle.model, "labels_not_shifted",
+       "The labels are the inputs shifted by one, ending with the newline: Y = X[1:] + [char_to_ix['\\n']].",
+       (r'Y = X[1:] + [char_to_ix["\n"]]', "Y = X"))
 
-@wrong("The labels are the inputs shifted by one, ending with the newline: Y = X[1:] + [char_to_ix['\\n']].")
-def model__labels_not_shifted(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
-    parameters = initialize_parameters(n_a, vocab_size, vocab_size)
-    loss = get_initial_loss(vocab_size, dino_names)
-    examples = [x.strip() for x in data_x]
-    np.random.seed(0)
-    np.random.shuffle(examples)
-    a_prev = np.zeros((n_a, 1))
-    last_dino_name = "abc"
-    for j in range(num_iterations):
-        single = [char_to_ix[ch] for ch in examples[j % len(examples)]]
-        X = [None] + single
-        Y = X
-        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
-        loss = smooth(loss, curr_loss)
-        if j % 2000 == 0:
-            for seed in range(dino_names):
-                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
-    return parameters, last_dino_name
+mutant(oracle.model, "state_reset_each_name",
+       "Keep the hidden state from one name to the next: a_prev is the state optimize returns.",
+       ("gradients, a_prev = optimize(X, Y, a_prev,", "gradients, _ = optimize(X, Y, np.zeros((n_a, 1)),"))
 
+mutant(oracle.model, "random_example",
+       "Walk through the shuffled names in order: example j is examples[j % len(examples)].",
+       ("examples[j % len(examples)]", "examples[np.random.randint(len(examples))]"))
 
-@wrong("Keep the hidden state from one name to the next: a_prev is the state optimize returns.")
-def model__state_reset_each_name(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
-    parameters = initialize_parameters(n_a, vocab_size, vocab_size)
-    loss = get_initial_loss(vocab_size, dino_names)
-    examples = [x.strip() for x in data_x]
-    np.random.seed(0)
-    np.random.shuffle(examples)
-    last_dino_name = "abc"
-    for j in range(num_iterations):
-        X = [None] + [char_to_ix[ch] for ch in examples[j % len(examples)]]
-        Y = X[1:] + [char_to_ix["\n"]]
-        curr_loss, gradients, _ = optimize(X, Y, np.zeros((n_a, 1)), parameters, learning_rate=0.01)
-        loss = smooth(loss, curr_loss)
-        if j % 2000 == 0:
-            for seed in range(dino_names):
-                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
-    return parameters, last_dino_name
+mutant(oracle.model, "off_by_one_example",
+       "Index the examples with j % len(examples); starting at j + 1 skips the first name.",
+       ("examples[j % len(examples)]", "examples[(j + 1) % len(examples)]"))
 
+mutant(oracle.model, "newline_kept_in_name",
+       "Train on the names with their newline stripped: the newline is added once, as the last label.",
+       ("for ch in examples[j % len(examples)]]", r'for ch in examples[j % len(examples)] + "\n"]'))
 
-@wrong("Walk through the shuffled names in order: example j is examples[j % len(examples)].")
-def model__random_example(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
-    parameters = initialize_parameters(n_a, vocab_size, vocab_size)
-    loss = get_initial_loss(vocab_size, dino_names)
-    examples = [x.strip() for x in data_x]
-    np.random.seed(0)
-    np.random.shuffle(examples)
-    a_prev = np.zeros((n_a, 1))
-    last_dino_name = "abc"
-    for j in range(num_iterations):
-        name = examples[np.random.randint(len(examples))]
-        X = [None] + [char_to_ix[ch] for ch in name]
-        Y = X[1:] + [char_to_ix["\n"]]
-        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
-        loss = smooth(loss, curr_loss)
-        if j % 2000 == 0:
-            for seed in range(dino_names):
-                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
-    return parameters, last_dino_name
-
-
-@wrong("Index the examples with j % len(examples); starting at j + 1 skips the first name.")
-def model__off_by_one_example(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
-    parameters = initialize_parameters(n_a, vocab_size, vocab_size)
-    loss = get_initial_loss(vocab_size, dino_names)
-    examples = [x.strip() for x in data_x]
-    np.random.seed(0)
-    np.random.shuffle(examples)
-    a_prev = np.zeros((n_a, 1))
-    last_dino_name = "abc"
-    for j in range(num_iterations):
-        X = [None] + [char_to_ix[ch] for ch in examples[(j + 1) % len(examples)]]
-        Y = X[1:] + [char_to_ix["\n"]]
-        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
-        loss = smooth(loss, curr_loss)
-        if j % 2000 == 0:
-            for seed in range(dino_names):
-                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
-    return parameters, last_dino_name
-
-
-@wrong("Train on the names with their newline stripped: the newline is added once, as the last label.")
-def model__newline_kept_in_name(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
-    parameters = initialize_parameters(n_a, vocab_size, vocab_size)
-    loss = get_initial_loss(vocab_size, dino_names)
-    examples = [x.strip() for x in data_x]
-    np.random.seed(0)
-    np.random.shuffle(examples)
-    a_prev = np.zeros((n_a, 1))
-    last_dino_name = "abc"
-    for j in range(num_iterations):
-        X = [None] + [char_to_ix[ch] for ch in examples[j % len(examples)] + "\n"]
-        Y = X[1:] + [char_to_ix["\n"]]
-        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
-        loss = smooth(loss, curr_loss)
-        if j % 2000 == 0:
-            for seed in range(dino_names):
-                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
-    return parameters, last_dino_name
-
-
-@wrong("Take each name from examples (stripped and shuffled by the given code), not from data_x: data_x keeps "
-       "the file's order and the names' trailing newlines.")
-def model__data_x_not_examples(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
-    parameters = initialize_parameters(n_a, vocab_size, vocab_size)
-    loss = get_initial_loss(vocab_size, dino_names)
-    examples = [x.strip() for x in data_x]
-    np.random.seed(0)
-    np.random.shuffle(examples)
-    a_prev = np.zeros((n_a, 1))
-    last_dino_name = "abc"
-    for j in range(num_iterations):
-        idx = j % len(examples)
-        X = [None] + [char_to_ix[ch] for ch in data_x[idx]]
-        Y = X[1:] + [char_to_ix["\n"]]
-        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
-        loss = smooth(loss, curr_loss)
-        if j % 2000 == 0:
-            for seed in range(dino_names):
-                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
-    return parameters, last_dino_name
+mutant(oracle.model, "data_x_not_examples",
+       "Take each name from examples (stripped and shuffled by the given code), not from data_x: data_x keeps "
+       "the file's order and the names' trailing newlines.",
+       ("examples[j % len(examples)]", "data_x[j % len(examples)]"))
 
 
 @correct("the example built with a list comprehension over the characters and an explicit newline index")

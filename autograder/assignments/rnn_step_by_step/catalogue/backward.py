@@ -1,14 +1,28 @@
 """Catalogue of assignment 1 (backward): wrong implementations students write, and correct variants.
 
-Function names are `<graded function>__<slug>`; the names they call (softmax, sigmoid, the
-cell functions) resolve to the reference here, and to the student's namespace in a notebook.
+A mistake that is a small change of the reference is its mutant: the oracle's code with a few
+exact edits. The correct variants are functions named `<graded function>__<slug>`; the names
+they call (the cell functions) resolve to the reference here, and to the student's namespace in
+a notebook.
 """
 import numpy as np
 
-from ..oracle import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
-                                       rnn_cell_backward, rnn_cell_forward, sigmoid, softmax)
+from ..oracle import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
 from ....kits.numpy_functions import fails_when_hint
-from ....catalogue import correct, wrong
+from ....catalogue import correct, mutant
+
+
+# The oracle loops over its constant LSTM_GATES, which the notebook doesn't define: an LSTM
+# mutant loops over "fico" instead (same gates, same order).
+GATES_SPELLED_OUT = {
+    "lstm_cell_backward": (("in LSTM_GATES)", 'in "fico")'), ("in LSTM_GATES:", 'in "fico":')),
+    "lstm_backward": (("in LSTM_GATES for", 'in "fico" for'),),
+}
+
+
+def lstm_mutant(reference, slug, hint, *edits):
+    """`mutant` of an LSTM backward function, its gates spelled out."""
+    return mutant(reference, slug, hint, *edits, *GATES_SPELLED_OUT[reference.__name__])
 
 
 # ---------------------------------------------------------------------- rnn_cell_backward
@@ -58,106 +72,43 @@ def rnn_cell_backward__einsum(da_next, cache):
             "dba": np.einsum("ik->i", dz).reshape(-1, 1)}
 
 
-@wrong("The tanh derivative uses the output of the tanh, a_next, not a_prev: (1 - a_next**2).")
-def rnn_cell_backward__a_prev_in_derivative(da_next, cache):
-    (a_next, a_prev, xt, parameters) = cache
-    dtanh = (1 - a_prev ** 2) * da_next
-    dxt = np.dot(parameters["Wax"].T, dtanh)
-    dWax = np.dot(dtanh, xt.T)
-    da_prev = np.dot(parameters["Waa"].T, dtanh)
-    dWaa = np.dot(dtanh, a_prev.T)
-    dba = np.sum(dtanh, axis=1, keepdims=True)
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+# the tanh derivative
+mutant(rnn_cell_backward, "a_prev_in_derivative",
+       "The tanh derivative uses the output of the tanh, a_next, not a_prev: (1 - a_next**2).",
+       ("(1 - a_next ** 2)", "(1 - a_prev ** 2)"))
+mutant(rnn_cell_backward, "missing_tanh_derivative",
+       "a_next = tanh(z): before going through the weights, multiply da_next by the derivative of "
+       "the tanh, (1 - a_next**2).",
+       ("dz = (1 - a_next ** 2) * da_next", "dz = da_next"))
+mutant(rnn_cell_backward, "tanh_applied_twice",
+       "a_next is already tanh(z), so the derivative is 1 - a_next**2: don't apply np.tanh to "
+       "a_next again.",
+       ("(1 - a_next ** 2)", "(1 - np.tanh(a_next) ** 2)"))
 
+# the parameters' gradients
+mutant(rnn_cell_backward, "divided_by_m",
+       "The backward functions of this assignment don't average over the batch: leave out the "
+       "division by m (the loss is a sum over the examples).",
+       ("    dz =", "    m = xt.shape[1]\n    dz ="),
+       ("dz @ xt.T,", "dz @ xt.T / m,"), ("dz @ a_prev.T,", "dz @ a_prev.T / m,"),
+       ("keepdims=True)}", "keepdims=True) / m}"))
+mutant(rnn_cell_backward, "bias_summed_over_axis_0",
+       "dba sums over the examples, which are the columns: use axis=1 (with keepdims=True), so that "
+       "dba has the shape of ba, (n_a, 1).",
+       ("axis=1", "axis=0"))
+mutant(rnn_cell_backward, "bias_without_keepdims",
+       "dba must keep the column shape of ba, (n_a, 1): sum with keepdims=True.",
+       ("dz.sum(axis=1, keepdims=True)", "dz.sum(axis=1)"))
+mutant(rnn_cell_backward, "transposed_dWaa",
+       "Waa is square, so a transposed dWaa still has the right shape: the gradient of Waa a_prev "
+       "is dz times a_prev transposed, with dz on the left.",
+       ('"dWaa": dz @ a_prev.T', '"dWaa": a_prev @ dz.T'))
 
-@wrong("a_next = tanh(z): before going through the weights, multiply da_next by the derivative of "
-       "the tanh, (1 - a_next**2).")
-def rnn_cell_backward__missing_tanh_derivative(da_next, cache):
-    (a_next, a_prev, xt, parameters) = cache
-    dxt = np.dot(parameters["Wax"].T, da_next)
-    dWax = np.dot(da_next, xt.T)
-    da_prev = np.dot(parameters["Waa"].T, da_next)
-    dWaa = np.dot(da_next, a_prev.T)
-    dba = np.sum(da_next, axis=1, keepdims=True)
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("a_next is already tanh(z), so the derivative is 1 - a_next**2: don't apply np.tanh to "
-       "a_next again.")
-def rnn_cell_backward__tanh_applied_twice(da_next, cache):
-    (a_next, a_prev, xt, parameters) = cache
-    dtanh = (1 - np.tanh(a_next) ** 2) * da_next
-    dxt = np.dot(parameters["Wax"].T, dtanh)
-    dWax = np.dot(dtanh, xt.T)
-    da_prev = np.dot(parameters["Waa"].T, dtanh)
-    dWaa = np.dot(dtanh, a_prev.T)
-    dba = np.sum(dtanh, axis=1, keepdims=True)
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("The backward functions of this assignment don't average over the batch: leave out the "
-       "division by m (the loss is a sum over the examples).")
-def rnn_cell_backward__divided_by_m(da_next, cache):
-    (a_next, a_prev, xt, parameters) = cache
-    m = xt.shape[1]
-    dtanh = (1 - a_next ** 2) * da_next
-    dxt = np.dot(parameters["Wax"].T, dtanh)
-    dWax = np.dot(dtanh, xt.T) / m
-    da_prev = np.dot(parameters["Waa"].T, dtanh)
-    dWaa = np.dot(dtanh, a_prev.T) / m
-    dba = np.sum(dtanh, axis=1, keepdims=True) / m
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("dba sums over the examples, which are the columns: use axis=1 (with keepdims=True), so that "
-       "dba has the shape of ba, (n_a, 1).")
-def rnn_cell_backward__bias_summed_over_axis_0(da_next, cache):
-    (a_next, a_prev, xt, parameters) = cache
-    dtanh = (1 - a_next ** 2) * da_next
-    dxt = np.dot(parameters["Wax"].T, dtanh)
-    dWax = np.dot(dtanh, xt.T)
-    da_prev = np.dot(parameters["Waa"].T, dtanh)
-    dWaa = np.dot(dtanh, a_prev.T)
-    dba = np.sum(dtanh, axis=0, keepdims=True)
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("dba must keep the column shape of ba, (n_a, 1): sum with keepdims=True.")
-def rnn_cell_backward__bias_without_keepdims(da_next, cache):
-    (a_next, a_prev, xt, parameters) = cache
-    dtanh = (1 - a_next ** 2) * da_next
-    dxt = np.dot(parameters["Wax"].T, dtanh)
-    dWax = np.dot(dtanh, xt.T)
-    da_prev = np.dot(parameters["Waa"].T, dtanh)
-    dWaa = np.dot(dtanh, a_prev.T)
-    dba = np.sum(dtanh, axis=1)
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("Waa is square, so a transposed dWaa still has the right shape: the gradient of Waa a_prev "
-       "is dz times a_prev transposed, with dz on the left.")
-def rnn_cell_backward__transposed_dWaa(da_next, cache):
-    (a_next, a_prev, xt, parameters) = cache
-    dtanh = (1 - a_next ** 2) * da_next
-    dxt = np.dot(parameters["Wax"].T, dtanh)
-    dWax = np.dot(dtanh, xt.T)
-    da_prev = np.dot(parameters["Waa"].T, dtanh)
-    dWaa = np.dot(a_prev, dtanh.T)
-    dba = np.sum(dtanh, axis=1, keepdims=True)
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("Going backward through Waa a_prev multiplies by the transpose of Waa; being square, Waa "
-       "without .T has the right shape but gives the wrong da_prev.")
-def rnn_cell_backward__da_prev_without_transpose(da_next, cache):
-    (a_next, a_prev, xt, parameters) = cache
-    dtanh = (1 - a_next ** 2) * da_next
-    dxt = np.dot(parameters["Wax"].T, dtanh)
-    dWax = np.dot(dtanh, xt.T)
-    da_prev = np.dot(parameters["Waa"], dtanh)
-    dWaa = np.dot(dtanh, a_prev.T)
-    dba = np.sum(dtanh, axis=1, keepdims=True)
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+# the inputs' gradients
+mutant(rnn_cell_backward, "da_prev_without_transpose",
+       "Going backward through Waa a_prev multiplies by the transpose of Waa; being square, Waa "
+       "without .T has the right shape but gives the wrong da_prev.",
+       ('p["Waa"].T @ dz', 'p["Waa"] @ dz'))
 
 
 # --------------------------------------------------------------------------- rnn_backward
@@ -218,188 +169,44 @@ def rnn_backward__while_loop(da, caches):
     return grads
 
 
-@wrong("a<t> also feeds step t+1: add the da_prev returned by step t+1 to da[:, :, t] before "
-       "calling rnn_cell_backward, so the gradient flows back through time.")
-def rnn_backward__ignores_carried_gradient(da, caches):
-    (caches, x) = caches
-    (a1, a0, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_prevt = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        gradients = rnn_cell_backward(da[:, :, t], caches[t])
-        dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
-        dx[:, :, t] = dxt
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+# the gradient each step receives
+mutant(rnn_backward, "ignores_carried_gradient",
+       "a<t> also feeds step t+1: add the da_prev returned by step t+1 to da[:, :, t] before "
+       "calling rnn_cell_backward, so the gradient flows back through time.",
+       ("(da[:, :, t] + da_prev,", "(da[:, :, t],"))
+mutant(rnn_backward, "only_last_step_upstream",
+       "Every hidden state a<t> receives its own gradient from the loss: at step t, pass da[:, :, "
+       "t] + the gradient carried back from step t+1, not only the carried gradient.",
+       ("da_prev = np.zeros(da.shape[:2])", "da_prev = da[:, :, -1]"), ("(da[:, :, t] + da_prev,", "(da_prev,"))
 
+# summing the steps' weight gradients
+mutant(rnn_backward, "overwrites_weight_gradients",
+       "The weights are shared by every time step: accumulate dWax, dWaa and dba with += over the "
+       "steps instead of overwriting them (yours keep only the last step processed).",
+       ("grads[k] += step[k]", "grads[k] = step[k]"))
 
-@wrong("Every hidden state a<t> receives its own gradient from the loss: at step t, pass da[:, :, "
-       "t] + the gradient carried back from step t+1, not only the carried gradient.")
-def rnn_backward__only_last_step_upstream(da, caches):
-    (caches, x) = caches
-    (a1, a0, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_prevt = da[:, :, T_x - 1]
-    for t in reversed(range(T_x)):
-        gradients = rnn_cell_backward(da_prevt, caches[t])
-        dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
-        dx[:, :, t] = dxt
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+# the loop over the steps
+mutant(rnn_backward, "forward_in_time",
+       "Back-propagation through time starts at the last step: loop over reversed(range(T_x)), so "
+       "the gradient you carry into step t comes from step t+1.",
+       ("reversed(range(x.shape[2]))", "range(x.shape[2])"))
+mutant(rnn_backward, "skips_step_zero",
+       "The loop must also go back through step 0 (the first cell, whose input is a0): "
+       "reversed(range(T_x)) ends at t = 0, and that step's da_prev is da0.",
+       ("reversed(range(x.shape[2]))", "range(x.shape[2] - 1, 0, -1)"))
+mutant(rnn_backward, "dx_at_loop_counter",
+       "dx[:, :, t] is the gradient of x<t>: store each step's dxt at the index t of the step you "
+       "just went back through, not at the loop counter.",
+       ("for t in reversed(range(x.shape[2])):", "for i in range(x.shape[2]):\n        t = x.shape[2] - 1 - i"),
+       ("dx[:, :, t], da_prev", "dx[:, :, i], da_prev"))
 
-
-@wrong("The weights are shared by every time step: accumulate dWax, dWaa and dba with += over the "
-       "steps instead of overwriting them (yours keep only the last step processed).")
-def rnn_backward__overwrites_weight_gradients(da, caches):
-    (caches, x) = caches
-    (a1, a0, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_prevt = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
-        dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
-        dx[:, :, t] = dxt
-        dWax = gradients["dWax"]
-        dWaa = gradients["dWaa"]
-        dba = gradients["dba"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("Back-propagation through time starts at the last step: loop over reversed(range(T_x)), so "
-       "the gradient you carry into step t comes from step t+1.")
-def rnn_backward__forward_in_time(da, caches):
-    (caches, x) = caches
-    (a1, a0, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_prevt = np.zeros((n_a, m))
-    for t in range(T_x):
-        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
-        dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
-        dx[:, :, t] = dxt
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("The loop must also go back through step 0 (the first cell, whose input is a0): "
-       "reversed(range(T_x)) ends at t = 0, and that step's da_prev is da0.")
-def rnn_backward__skips_step_zero(da, caches):
-    (caches, x) = caches
-    (a1, a0, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_prevt = np.zeros((n_a, m))
-    for t in range(T_x - 1, 0, -1):
-        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
-        dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
-        dx[:, :, t] = dxt
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("dx[:, :, t] is the gradient of x<t>: store each step's dxt at the index t of the step you "
-       "just went back through, not at the loop counter.")
-def rnn_backward__dx_at_loop_counter(da, caches):
-    (caches, x) = caches
-    (a1, a0, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_prevt = np.zeros((n_a, m))
-    for i in range(T_x):
-        t = T_x - 1 - i
-        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
-        dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
-        dx[:, :, i] = dxt
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@wrong("Back-propagation through time sums the contributions of the steps: don't divide the weight "
-       "gradients by T_x.")
-def rnn_backward__averaged_over_time(da, caches):
-    (caches, x) = caches
-    (a1, a0, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_prevt = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
-        dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
-        dx[:, :, t] = dxt
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWax": dWax / T_x, "dWaa": dWaa / T_x, "dba": dba / T_x}
-
-
-@wrong(fails_when_hint(["T_x"]))
-def rnn_backward__assumes_two_steps(da, caches):
-    (caches, x) = caches
-    (a2, a1, x2, parameters) = caches[1]
-    n_a, m, T_x = da.shape
-    n_x, m = x2.shape
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_prevt = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
-        dxt, da_prevt = gradients["dxt"], gradients["da_prev"]
-        dx[:, :, t] = dxt
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+# the result
+mutant(rnn_backward, "averaged_over_time",
+       "Back-propagation through time sums the contributions of the steps: don't divide the weight "
+       "gradients by T_x.",
+       ("    return", "    grads = {k: g / x.shape[2] for k, g in grads.items()}\n    return"))
+mutant(rnn_backward, "assumes_two_steps", fails_when_hint(["T_x"]),
+       ("p = step_caches[0]", "p = step_caches[1]"))
 
 
 # --------------------------------------------------------------------- lstm_cell_backward
@@ -472,164 +279,46 @@ def lstm_cell_backward__einsum(da_next, dc_next, cache):
     return grads
 
 
-@wrong("c_next = ft * c_prev + it * cct: the gradient that reaches c_prev is the total dc "
-       "multiplied by ft.")
-def lstm_cell_backward__dc_prev_missing_ft(da_next, dc_next, cache):
-    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
-    n_a, m = a_next.shape
-    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
-    dcct = dc * it * (1 - cct ** 2)
-    dit = dc * cct * it * (1 - it)
-    dft = dc * c_prev * ft * (1 - ft)
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
-               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
-    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc,
-            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
-            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
-            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
-            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+# what goes back to c_prev
+lstm_mutant(lstm_cell_backward, "dc_prev_missing_ft",
+            "c_next = ft * c_prev + it * cct: the gradient that reaches c_prev is the total dc "
+            "multiplied by ft.",
+            ('"dc_prev": dc * ft', '"dc_prev": dc'))
 
+# the output path, a_next = ot * tanh(c_next)
+lstm_mutant(lstm_cell_backward, "dot_missing_sigmoid_derivative",
+            "ot is a sigmoid: multiply da_next * tanh(c_next) by its derivative ot * (1 - ot) to get the "
+            "gradient of the output gate's pre-activation.",
+            ("da_next * tanh_c * ot * (1 - ot)", "da_next * tanh_c"))
+lstm_mutant(lstm_cell_backward, "c_prev_in_output_path",
+            "a_next = ot * tanh(c_next): the gradients through the output use the new cell state c_next, "
+            "not c_prev.",
+            ("tanh_c = np.tanh(c_next)", "tanh_c = np.tanh(c_prev)"))
 
-@wrong("ot is a sigmoid: multiply da_next * tanh(c_next) by its derivative ot * (1 - ot) to get the "
-       "gradient of the output gate's pre-activation.")
-def lstm_cell_backward__dot_missing_sigmoid_derivative(da_next, dc_next, cache):
-    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
-    n_a, m = a_next.shape
-    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dot = da_next * np.tanh(c_next)
-    dcct = dc * it * (1 - cct ** 2)
-    dit = dc * cct * it * (1 - it)
-    dft = dc * c_prev * ft * (1 - ft)
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
-               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
-    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
-            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
-            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
-            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
-            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+# the split of dconcat
+lstm_mutant(lstm_cell_backward, "swapped_concat_halves",
+            "concat stacks a_prev above xt: the first n_a rows of its gradient belong to a_prev, the "
+            "last n_x to xt.",
+            ('"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a]',
+             '"dxt": dconcat[:xt.shape[0]], "da_prev": dconcat[xt.shape[0]:]'))
 
-
-@wrong("a_next = ot * tanh(c_next): the gradients through the output use the new cell state c_next, "
-       "not c_prev.")
-def lstm_cell_backward__c_prev_in_output_path(da_next, dc_next, cache):
-    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
-    n_a, m = a_next.shape
-    dc = dc_next + da_next * ot * (1 - np.tanh(c_prev) ** 2)
-    dot = da_next * np.tanh(c_prev) * ot * (1 - ot)
-    dcct = dc * it * (1 - cct ** 2)
-    dit = dc * cct * it * (1 - it)
-    dft = dc * c_prev * ft * (1 - ft)
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
-               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
-    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
-            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
-            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
-            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
-            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
-
-
-@wrong("concat stacks a_prev above xt: the first n_a rows of its gradient belong to a_prev, the "
-       "last n_x to xt.")
-def lstm_cell_backward__swapped_concat_halves(da_next, dc_next, cache):
-    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
-    n_a, m = a_next.shape
-    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
-    dcct = dc * it * (1 - cct ** 2)
-    dit = dc * cct * it * (1 - it)
-    dft = dc * c_prev * ft * (1 - ft)
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
-               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
-    return {"dxt": dconcat[:xt.shape[0]], "da_prev": dconcat[xt.shape[0]:], "dc_prev": dc * ft,
-            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
-            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
-            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
-            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
-
-
-@wrong("c_next also reaches the loss through a_next = ot * tanh(c_next): add da_next * ot * (1 - "
-       "tanh(c_next)**2) to dc_next before computing the gate gradients.")
-def lstm_cell_backward__dc_missing_output_path(da_next, dc_next, cache):
-    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
-    n_a, m = a_next.shape
-    dc = dc_next
-    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
-    dcct = dc * it * (1 - cct ** 2)
-    dit = dc * cct * it * (1 - it)
-    dft = dc * c_prev * ft * (1 - ft)
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
-               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
-    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
-            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
-            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
-            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
-            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
-
-
-@wrong("In c_next = ft * c_prev + it * cct the forget gate multiplies c_prev: the gradient of ft is "
-       "dc * c_prev, not dc * c_next.")
-def lstm_cell_backward__dft_uses_c_next(da_next, dc_next, cache):
-    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
-    n_a, m = a_next.shape
-    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
-    dcct = dc * it * (1 - cct ** 2)
-    dit = dc * cct * it * (1 - it)
-    dft = dc * c_next * ft * (1 - ft)
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
-               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
-    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
-            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
-            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
-            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
-            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
-
-
-@wrong("The candidate cct is a tanh: the gradient of its pre-activation is dc * it times (1 - "
-       "cct**2).")
-def lstm_cell_backward__dcct_missing_tanh_derivative(da_next, dc_next, cache):
-    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
-    n_a, m = a_next.shape
-    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dot = da_next * np.tanh(c_next) * ot * (1 - ot)
-    dcct = dc * it
-    dit = dc * cct * it * (1 - it)
-    dft = dc * c_prev * ft * (1 - ft)
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
-               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
-    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
-            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
-            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
-            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
-            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
-
-
-@wrong("ft, it and ot are sigmoids: their derivative is g * (1 - g); 1 - g**2 is the derivative of "
-       "tanh, only right for the candidate.")
-def lstm_cell_backward__tanh_derivative_for_sigmoid_gates(da_next, dc_next, cache):
-    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
-    n_a, m = a_next.shape
-    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dot = da_next * np.tanh(c_next) * (1 - ot ** 2)
-    dcct = dc * it * (1 - cct ** 2)
-    dit = dc * cct * (1 - it ** 2)
-    dft = dc * c_prev * (1 - ft ** 2)
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dconcat = (np.dot(parameters["Wf"].T, dft) + np.dot(parameters["Wi"].T, dit)
-               + np.dot(parameters["Wc"].T, dcct) + np.dot(parameters["Wo"].T, dot))
-    return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
-            "dWf": np.dot(dft, concat.T), "dbf": np.sum(dft, axis=1, keepdims=True),
-            "dWi": np.dot(dit, concat.T), "dbi": np.sum(dit, axis=1, keepdims=True),
-            "dWc": np.dot(dcct, concat.T), "dbc": np.sum(dcct, axis=1, keepdims=True),
-            "dWo": np.dot(dot, concat.T), "dbo": np.sum(dot, axis=1, keepdims=True)}
+# the total dc, and the gates' pre-activations
+lstm_mutant(lstm_cell_backward, "dc_missing_output_path",
+            "c_next also reaches the loss through a_next = ot * tanh(c_next): add da_next * ot * (1 - "
+            "tanh(c_next)**2) to dc_next before computing the gate gradients.",
+            ("dc = dc_next + da_next * ot * (1 - tanh_c ** 2)", "dc = dc_next"))
+lstm_mutant(lstm_cell_backward, "dft_uses_c_next",
+            "In c_next = ft * c_prev + it * cct the forget gate multiplies c_prev: the gradient of ft is "
+            "dc * c_prev, not dc * c_next.",
+            ('"f": dc * c_prev', '"f": dc * c_next'))
+lstm_mutant(lstm_cell_backward, "dcct_missing_tanh_derivative",
+            "The candidate cct is a tanh: the gradient of its pre-activation is dc * it times (1 - "
+            "cct**2).",
+            ('"c": dc * it * (1 - cct ** 2)', '"c": dc * it'))
+lstm_mutant(lstm_cell_backward, "tanh_derivative_for_sigmoid_gates",
+            "ft, it and ot are sigmoids: their derivative is g * (1 - g); 1 - g**2 is the derivative of "
+            "tanh, only right for the candidate.",
+            ("ft * (1 - ft)", "(1 - ft ** 2)"), ("it * (1 - it)", "(1 - it ** 2)"), ("ot * (1 - ot)", "(1 - ot ** 2)"))
 
 
 # -------------------------------------------------------------------------- lstm_backward
@@ -705,328 +394,47 @@ def lstm_backward__collect_then_sum(da, caches):
         result[key] = np.sum([step[key] for step in steps], axis=0)
     return result
 
+# the gradients each step receives
+lstm_mutant(lstm_backward, "dc_next_zero_every_step",
+            "The cell state carries gradient back through time too: pass the dc_prev returned by step "
+            "t+1 as dc_next of step t (zeros only before the last step).",
+            (", dc_prev, step_caches[t]", ", np.zeros(da.shape[:2]), step_caches[t]"))
+lstm_mutant(lstm_backward, "ignores_carried_da",
+            "a<t> also feeds step t+1: add the da_prev returned by step t+1 to da[:, :, t] before "
+            "calling lstm_cell_backward.",
+            ("(da[:, :, t] + da_prev,", "(da[:, :, t],"))
+lstm_mutant(lstm_backward, "only_last_step_upstream",
+            "Every hidden state a<t> receives its own gradient from the loss: at step t, pass da[:, :, "
+            "t] + the gradient carried back from step t+1, not only the carried gradient.",
+            ("da_prev = np.zeros(da.shape[:2])", "da_prev = da[:, :, -1]"), ("(da[:, :, t] + da_prev,", "(da_prev,"))
 
-@wrong("The cell state carries gradient back through time too: pass the dc_prev returned by step "
-       "t+1 as dc_next of step t (zeros only before the last step).")
-def lstm_backward__dc_next_zero_every_step(da, caches):
-    (caches, x) = caches
-    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
-    dWf = np.zeros((n_a, n_a + n_x))
-    dWi = np.zeros((n_a, n_a + n_x))
-    dWc = np.zeros((n_a, n_a + n_x))
-    dWo = np.zeros((n_a, n_a + n_x))
-    dbf = np.zeros((n_a, 1))
-    dbi = np.zeros((n_a, 1))
-    dbc = np.zeros((n_a, 1))
-    dbo = np.zeros((n_a, 1))
-    for t in reversed(range(T_x)):
-        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, np.zeros((n_a, m)), caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        dWf += gradients["dWf"]
-        dWi += gradients["dWi"]
-        dWc += gradients["dWc"]
-        dWo += gradients["dWo"]
-        dbf += gradients["dbf"]
-        dbi += gradients["dbi"]
-        dbc += gradients["dbc"]
-        dbo += gradients["dbo"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
-            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
+# summing the steps' weight gradients
+lstm_mutant(lstm_backward, "overwrites_weight_gradients",
+            "The gates' weights are shared by every time step: accumulate the dW and db gradients with "
+            "+= instead of overwriting them (yours keep only the last step processed).",
+            ("grads[k] += step[k]", "grads[k] = step[k]"))
 
-
-@wrong("a<t> also feeds step t+1: add the da_prev returned by step t+1 to da[:, :, t] before "
-       "calling lstm_cell_backward.")
-def lstm_backward__ignores_carried_da(da, caches):
-    (caches, x) = caches
-    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
-    dWf = np.zeros((n_a, n_a + n_x))
-    dWi = np.zeros((n_a, n_a + n_x))
-    dWc = np.zeros((n_a, n_a + n_x))
-    dWo = np.zeros((n_a, n_a + n_x))
-    dbf = np.zeros((n_a, 1))
-    dbi = np.zeros((n_a, 1))
-    dbc = np.zeros((n_a, 1))
-    dbo = np.zeros((n_a, 1))
-    for t in reversed(range(T_x)):
-        gradients = lstm_cell_backward(da[:, :, t], dc_prevt, caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        dWf += gradients["dWf"]
-        dWi += gradients["dWi"]
-        dWc += gradients["dWc"]
-        dWo += gradients["dWo"]
-        dbf += gradients["dbf"]
-        dbi += gradients["dbi"]
-        dbc += gradients["dbc"]
-        dbo += gradients["dbo"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
-            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
-
-
-@wrong("Every hidden state a<t> receives its own gradient from the loss: at step t, pass da[:, :, "
-       "t] + the gradient carried back from step t+1, not only the carried gradient.")
-def lstm_backward__only_last_step_upstream(da, caches):
-    (caches, x) = caches
-    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    da_prevt = da[:, :, T_x - 1]
-    dc_prevt = np.zeros((n_a, m))
-    dWf = np.zeros((n_a, n_a + n_x))
-    dWi = np.zeros((n_a, n_a + n_x))
-    dWc = np.zeros((n_a, n_a + n_x))
-    dWo = np.zeros((n_a, n_a + n_x))
-    dbf = np.zeros((n_a, 1))
-    dbi = np.zeros((n_a, 1))
-    dbc = np.zeros((n_a, 1))
-    dbo = np.zeros((n_a, 1))
-    for t in reversed(range(T_x)):
-        gradients = lstm_cell_backward(da_prevt, dc_prevt, caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        dWf += gradients["dWf"]
-        dWi += gradients["dWi"]
-        dWc += gradients["dWc"]
-        dWo += gradients["dWo"]
-        dbf += gradients["dbf"]
-        dbi += gradients["dbi"]
-        dbc += gradients["dbc"]
-        dbo += gradients["dbo"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
-            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
-
-
-@wrong("The gates' weights are shared by every time step: accumulate the dW and db gradients with "
-       "+= instead of overwriting them (yours keep only the last step processed).")
-def lstm_backward__overwrites_weight_gradients(da, caches):
-    (caches, x) = caches
-    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
-    dWf = np.zeros((n_a, n_a + n_x))
-    dWi = np.zeros((n_a, n_a + n_x))
-    dWc = np.zeros((n_a, n_a + n_x))
-    dWo = np.zeros((n_a, n_a + n_x))
-    dbf = np.zeros((n_a, 1))
-    dbi = np.zeros((n_a, 1))
-    dbc = np.zeros((n_a, 1))
-    dbo = np.zeros((n_a, 1))
-    for t in reversed(range(T_x)):
-        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        dWf = gradients["dWf"]
-        dWi = gradients["dWi"]
-        dWc = gradients["dWc"]
-        dWo = gradients["dWo"]
-        dbf = gradients["dbf"]
-        dbi = gradients["dbi"]
-        dbc = gradients["dbc"]
-        dbo = gradients["dbo"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
-            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
-
-
-@wrong("Back-propagation through time starts at the last step: loop over reversed(range(T_x)), so "
-       "the gradients you carry into step t come from step t+1.")
-def lstm_backward__forward_in_time(da, caches):
-    (caches, x) = caches
-    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
-    dWf = np.zeros((n_a, n_a + n_x))
-    dWi = np.zeros((n_a, n_a + n_x))
-    dWc = np.zeros((n_a, n_a + n_x))
-    dWo = np.zeros((n_a, n_a + n_x))
-    dbf = np.zeros((n_a, 1))
-    dbi = np.zeros((n_a, 1))
-    dbc = np.zeros((n_a, 1))
-    dbo = np.zeros((n_a, 1))
-    for t in range(T_x):
-        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        dWf += gradients["dWf"]
-        dWi += gradients["dWi"]
-        dWc += gradients["dWc"]
-        dWo += gradients["dWo"]
-        dbf += gradients["dbf"]
-        dbi += gradients["dbi"]
-        dbc += gradients["dbc"]
-        dbo += gradients["dbo"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
-            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
-
-
-@wrong("da[:, :, t] is the gradient of the hidden state a<t>: add it to da_next (the first "
-       "argument), not to dc_next.")
-def lstm_backward__upstream_added_to_dc(da, caches):
-    (caches, x) = caches
-    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
-    dWf = np.zeros((n_a, n_a + n_x))
-    dWi = np.zeros((n_a, n_a + n_x))
-    dWc = np.zeros((n_a, n_a + n_x))
-    dWo = np.zeros((n_a, n_a + n_x))
-    dbf = np.zeros((n_a, 1))
-    dbi = np.zeros((n_a, 1))
-    dbc = np.zeros((n_a, 1))
-    dbo = np.zeros((n_a, 1))
-    for t in reversed(range(T_x)):
-        gradients = lstm_cell_backward(da_prevt, dc_prevt + da[:, :, t], caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        dWf += gradients["dWf"]
-        dWi += gradients["dWi"]
-        dWc += gradients["dWc"]
-        dWo += gradients["dWo"]
-        dbf += gradients["dbf"]
-        dbi += gradients["dbi"]
-        dbc += gradients["dbc"]
-        dbo += gradients["dbo"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
-            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
-
-
-@wrong("lstm_cell_backward takes (da_next, dc_next, cache) in this order: the hidden-state gradient "
-       "comes first, then the cell-state one.")
-def lstm_backward__da_and_dc_swapped_in_call(da, caches):
-    (caches, x) = caches
-    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
-    dWf = np.zeros((n_a, n_a + n_x))
-    dWi = np.zeros((n_a, n_a + n_x))
-    dWc = np.zeros((n_a, n_a + n_x))
-    dWo = np.zeros((n_a, n_a + n_x))
-    dbf = np.zeros((n_a, 1))
-    dbi = np.zeros((n_a, 1))
-    dbc = np.zeros((n_a, 1))
-    dbo = np.zeros((n_a, 1))
-    for t in reversed(range(T_x)):
-        gradients = lstm_cell_backward(dc_prevt, da[:, :, t] + da_prevt, caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        dWf += gradients["dWf"]
-        dWi += gradients["dWi"]
-        dWc += gradients["dWc"]
-        dWo += gradients["dWo"]
-        dbf += gradients["dbf"]
-        dbi += gradients["dbi"]
-        dbc += gradients["dbc"]
-        dbo += gradients["dbo"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
-            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
-
-
-@wrong("The loop must also go back through step 0 (the first cell, whose input is a0): "
-       "reversed(range(T_x)) ends at t = 0, and that step's da_prev is da0.")
-def lstm_backward__skips_step_zero(da, caches):
-    (caches, x) = caches
-    (a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters) = caches[0]
-    n_a, m, T_x = da.shape
-    n_x, m = x1.shape
-    dx = np.zeros((n_x, m, T_x))
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
-    dWf = np.zeros((n_a, n_a + n_x))
-    dWi = np.zeros((n_a, n_a + n_x))
-    dWc = np.zeros((n_a, n_a + n_x))
-    dWo = np.zeros((n_a, n_a + n_x))
-    dbf = np.zeros((n_a, 1))
-    dbi = np.zeros((n_a, 1))
-    dbc = np.zeros((n_a, 1))
-    dbo = np.zeros((n_a, 1))
-    for t in range(T_x - 1, 0, -1):
-        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        dWf += gradients["dWf"]
-        dWi += gradients["dWi"]
-        dWc += gradients["dWc"]
-        dWo += gradients["dWo"]
-        dbf += gradients["dbf"]
-        dbi += gradients["dbi"]
-        dbc += gradients["dbc"]
-        dbo += gradients["dbo"]
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, "dWf": dWf, "dbf": dbf, "dWi": dWi, "dbi": dbi,
-            "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
-
-
-@wrong("Both gradients travel back through time: call lstm_cell_backward(da[:, :, t] + da_prevt, "
-       "dc_prevt, ...), where da_prevt and dc_prevt are the da_prev and dc_prev of step t+1 (zeros only "
-       "for the last step); yours restarts both at every step.")
-def lstm_backward__nothing_carried(da, caches):
-    step_caches, x = caches
-    n_a, m, T_x = da.shape
-    grads = {}
-    dx = np.zeros(x.shape)
-    for t in reversed(range(T_x)):
-        step = lstm_cell_backward(da[:, :, t], np.zeros((n_a, m)), step_caches[t])
-        dx[:, :, t] = step["dxt"]
-        for key in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"):
-            grads[key] = grads.get(key, 0) + step[key]
-        da0 = step["da_prev"]
-    return {"dx": dx, "da0": da0, **grads}
-
-
-@wrong(fails_when_hint(["T_x"]))
-def lstm_backward__assumes_two_steps(da, caches):
-    (caches, x) = caches
-    (a2, c2, a1, c1, f2, i2, cc2, o2, x2, parameters) = caches[1]
-    n_a, m, T_x = da.shape
-    n_x = x2.shape[0]
-    dx = np.zeros((n_x, m, T_x))
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
-    grads = {key: np.zeros_like(parameters[key[1:]]) for key in
-             ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
-    for t in reversed(range(T_x)):
-        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        for key in grads:
-            grads[key] += gradients[key]
-    return {"dx": dx, "da0": da_prevt, **grads}
+# the loop over the steps, and the cell's arguments
+lstm_mutant(lstm_backward, "forward_in_time",
+            "Back-propagation through time starts at the last step: loop over reversed(range(T_x)), so "
+            "the gradients you carry into step t come from step t+1.",
+            ("reversed(range(x.shape[2]))", "range(x.shape[2])"))
+lstm_mutant(lstm_backward, "upstream_added_to_dc",
+            "da[:, :, t] is the gradient of the hidden state a<t>: add it to da_next (the first "
+            "argument), not to dc_next.",
+            ("(da[:, :, t] + da_prev, dc_prev,", "(da_prev, dc_prev + da[:, :, t],"))
+lstm_mutant(lstm_backward, "da_and_dc_swapped_in_call",
+            "lstm_cell_backward takes (da_next, dc_next, cache) in this order: the hidden-state gradient "
+            "comes first, then the cell-state one.",
+            ("(da[:, :, t] + da_prev, dc_prev,", "(dc_prev, da[:, :, t] + da_prev,"))
+lstm_mutant(lstm_backward, "skips_step_zero",
+            "The loop must also go back through step 0 (the first cell, whose input is a0): "
+            "reversed(range(T_x)) ends at t = 0, and that step's da_prev is da0.",
+            ("reversed(range(x.shape[2]))", "range(x.shape[2] - 1, 0, -1)"))
+lstm_mutant(lstm_backward, "nothing_carried",
+            "Both gradients travel back through time: call lstm_cell_backward(da[:, :, t] + da_prevt, "
+            "dc_prevt, ...), where da_prevt and dc_prevt are the da_prev and dc_prev of step t+1 (zeros only "
+            "for the last step); yours restarts both at every step.",
+            ("(da[:, :, t] + da_prev, dc_prev,", "(da[:, :, t], np.zeros(da.shape[:2]),"))
+lstm_mutant(lstm_backward, "assumes_two_steps", fails_when_hint(["T_x"]),
+            ("p = step_caches[0]", "p = step_caches[1]"))

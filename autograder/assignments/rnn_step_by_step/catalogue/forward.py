@@ -1,37 +1,26 @@
 """Catalogue of assignment 1 (forward): wrong implementations students write, and correct variants.
 
-Function names are `<graded function>__<slug>`; the names they call (softmax, sigmoid, the
-cell functions) resolve to the reference here, and to the student's namespace in a notebook.
+A mistake that is a small change of the reference is its mutant: the oracle's code with a few
+exact edits. The others are functions named `<graded function>__<slug>`; the names they call
+(softmax, sigmoid, the cell functions) resolve to the reference here, and to the student's
+namespace in a notebook.
 """
 import numpy as np
 
-from ..oracle import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
-                                       rnn_cell_backward, rnn_cell_forward, sigmoid, softmax)
+from ..oracle import lstm_cell_forward, lstm_forward, rnn_cell_forward, rnn_forward, sigmoid, softmax
 from ....kits.numpy_functions import OVERWRITTEN_CACHE_HINT, OVERWRITTEN_VALUE_HINT
-from ....catalogue import correct, wrong
+from ....catalogue import correct, mutant, wrong
 
 
 # ------------------------------------------------------------------------ rnn_cell_forward
 
-@wrong("a_next needs the bias ba inside the tanh: tanh(Waa a_prev + Wax xt + ba).")
-def rnn_cell_forward__no_bias(xt, a_prev, parameters):
-    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt)
-    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
-
-
-@wrong("The bias belongs inside the tanh: tanh(Waa a_prev + Wax xt + ba).")
-def rnn_cell_forward__bias_outside_tanh(xt, a_prev, parameters):
-    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt) + parameters["ba"]
-    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
-
-
-@wrong("The activation of the hidden state is tanh, not the sigmoid.")
-def rnn_cell_forward__sigmoid_activation(xt, a_prev, parameters):
-    a_next = sigmoid(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
-    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+# the state's pre-activation and activation
+mutant(rnn_cell_forward, "no_bias", "a_next needs the bias ba inside the tanh: tanh(Waa a_prev + Wax xt + ba).",
+       (' + p["ba"]', ""))
+mutant(rnn_cell_forward, "bias_outside_tanh", "The bias belongs inside the tanh: tanh(Waa a_prev + Wax xt + ba).",
+       ('@ xt + p["ba"])', '@ xt) + p["ba"]'))
+mutant(rnn_cell_forward, "sigmoid_activation", "The activation of the hidden state is tanh, not the sigmoid.",
+       ("np.tanh(", "sigmoid("))
 
 
 @wrong("softmax normalises each column (one example) over the n_y classes: axis 0, not axis 1.")
@@ -42,25 +31,16 @@ def rnn_cell_forward__softmax_over_examples(xt, a_prev, parameters):
     return a_next, yt_pred, (a_next, a_prev, xt, parameters)
 
 
-@wrong("The prediction reads the new state: yt_pred = softmax(Wya a_next + by), not a_prev.")
-def rnn_cell_forward__prediction_from_a_prev(xt, a_prev, parameters):
-    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
-    yt_pred = softmax(parameters["Wya"] @ a_prev + parameters["by"])
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
-
-
-@wrong("The output bias goes inside the softmax: yt_pred = softmax(Wya a_next + by).")
-def rnn_cell_forward__bias_after_softmax(xt, a_prev, parameters):
-    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
-    yt_pred = softmax(parameters["Wya"] @ a_next) + parameters["by"]
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
-
-
-@wrong("The cache is (a_next, a_prev, xt, parameters), in this order: the backward pass unpacks it.")
-def rnn_cell_forward__cache_order(xt, a_prev, parameters):
-    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
-    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
-    return a_next, yt_pred, (a_prev, a_next, xt, parameters)
+# the prediction and the cache
+mutant(rnn_cell_forward, "prediction_from_a_prev",
+       "The prediction reads the new state: yt_pred = softmax(Wya a_next + by), not a_prev.",
+       ('p["Wya"] @ a_next', 'p["Wya"] @ a_prev'))
+mutant(rnn_cell_forward, "bias_after_softmax",
+       "The output bias goes inside the softmax: yt_pred = softmax(Wya a_next + by).",
+       ('softmax(p["Wya"] @ a_next + p["by"])', 'softmax(p["Wya"] @ a_next) + p["by"]'))
+mutant(rnn_cell_forward, "cache_order",
+       "The cache is (a_next, a_prev, xt, parameters), in this order: the backward pass unpacks it.",
+       ("yt_pred, (a_next, a_prev,", "yt_pred, (a_prev, a_next,"))
 
 
 @correct("np.dot and a stacked weight matrix [Waa Wax] acting on [a_prev; xt]")
@@ -89,97 +69,29 @@ def rnn_cell_forward__per_example(xt, a_prev, parameters):
 
 # ----------------------------------------------------------------------------- rnn_forward
 
-@wrong("Carry the state: the a_prev of step t+1 is the a_next of step t, not a0 every time.")
-def rnn_forward__state_not_carried(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
-    for t in range(T_x):
-        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a0, parameters)
-        a[:, :, t], y_pred[:, :, t] = a_next, yt
-        caches.append(cache)
-    return a, y_pred, (caches, x)
+# what each step reads
+mutant(rnn_forward, "state_not_carried",
+       "Carry the state: the a_prev of step t+1 is the a_next of step t, not a0 every time.",
+       ("(x[:, :, t], a_t,", "(x[:, :, t], a0,"))
+mutant(rnn_forward, "off_by_one_input",
+       "Step t reads the input slice x[:, :, t]; check the index you feed to the cell.",
+       ("(x[:, :, t],", "(x[:, :, max(t - 1, 0)],"))
+mutant(rnn_forward, "zero_initial_state", "The recurrence starts from the given a0, not from zeros.",
+       ("a_t = a0", "a_t = np.zeros_like(a0)"))
 
+# what is stored and returned
+mutant(rnn_forward, "prediction_of_last_step_only",
+       "Store every step's prediction in y_pred[:, :, t]; only one step was kept.",
+       ("y_pred[:, :, t]", "y_pred[:, :, -1]"))
+mutant(rnn_forward, "caches_without_x", "caches is a pair: (the list of the step caches, x).",
+       ("(step_caches, x)", "step_caches"))
+mutant(rnn_forward, "stores_previous_state",
+       "a[:, :, t] holds the state after step t (a_next), not the state the step started from.",
+       ("a[:, :, t] = a_t", "a[:, :, t] = cache[1]"))  # the step's a_prev
 
-@wrong("Step t reads the input slice x[:, :, t]; check the index you feed to the cell.")
-def rnn_forward__off_by_one_input(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
-    a_next = a0
-    for t in range(T_x):
-        a_next, yt, cache = rnn_cell_forward(x[:, :, max(t - 1, 0)], a_next, parameters)
-        a[:, :, t], y_pred[:, :, t] = a_next, yt
-        caches.append(cache)
-    return a, y_pred, (caches, x)
-
-
-@wrong("The recurrence starts from the given a0, not from zeros.")
-def rnn_forward__zero_initial_state(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
-    a_next = np.zeros_like(a0)
-    for t in range(T_x):
-        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
-        a[:, :, t], y_pred[:, :, t] = a_next, yt
-        caches.append(cache)
-    return a, y_pred, (caches, x)
-
-
-@wrong("Store every step's prediction in y_pred[:, :, t]; only one step was kept.")
-def rnn_forward__prediction_of_last_step_only(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
-    a_next = a0
-    for t in range(T_x):
-        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
-        a[:, :, t] = a_next
-        caches.append(cache)
-    y_pred[:, :, T_x - 1] = yt
-    return a, y_pred, (caches, x)
-
-
-@wrong("caches is a pair: (the list of the step caches, x).")
-def rnn_forward__caches_without_x(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
-    a_next = a0
-    for t in range(T_x):
-        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
-        a[:, :, t], y_pred[:, :, t] = a_next, yt
-        caches.append(cache)
-    return a, y_pred, caches
-
-
-@wrong("a[:, :, t] holds the state after step t (a_next), not the state the step started from.")
-def rnn_forward__stores_previous_state(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
-    a_prev = a0
-    for t in range(T_x):
-        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_prev, parameters)
-        a[:, :, t], y_pred[:, :, t] = a_prev, yt
-        caches.append(cache)
-        a_prev = a_next
-    return a, y_pred, (caches, x)
-
-
-@wrong(OVERWRITTEN_CACHE_HINT)
-def rnn_forward__state_updated_in_place(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
-    a_prev = a0.copy()
-    for t in range(T_x):
-        a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_prev, parameters)
-        a[:, :, t], y_pred[:, :, t] = a_next, yt
-        caches.append(cache)
-        a_prev[:] = a_next
-    return a, y_pred, (caches, x)
+# the cell's a_prev is the array a_t, which the next step overwrites
+mutant(rnn_forward, "state_updated_in_place", OVERWRITTEN_CACHE_HINT,
+       ("a_t = a0", "a_t = a0.copy()"), ("a_t, y_pred[:, :, t], cache", "a_t[:], y_pred[:, :, t], cache"))
 
 
 @wrong(OVERWRITTEN_VALUE_HINT)
@@ -228,102 +140,32 @@ def rnn_forward__while_loop(x, a0, parameters):
 
 # ----------------------------------------------------------------------- lstm_cell_forward
 
-@wrong("Stack a_prev above xt: concat = [a_prev; xt]; the weights expect that order.")
-def lstm_cell_forward__concat_order(xt, a_prev, c_prev, parameters):
-    p = parameters
-    concat = np.concatenate([xt, a_prev], axis=0)
-    ft = sigmoid(p["Wf"] @ concat + p["bf"])
-    it = sigmoid(p["Wi"] @ concat + p["bi"])
-    cct = np.tanh(p["Wc"] @ concat + p["bc"])
-    ot = sigmoid(p["Wo"] @ concat + p["bo"])
-    c_next = ft * c_prev + it * cct
-    a_next = ot * np.tanh(c_next)
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+# the gates and the candidate
+mutant(lstm_cell_forward, "concat_order",
+       "Stack a_prev above xt: concat = [a_prev; xt]; the weights expect that order.",
+       ("[a_prev, xt]", "[xt, a_prev]"))
+mutant(lstm_cell_forward, "candidate_sigmoid", "The candidate cct uses tanh; the three gates use the sigmoid.",
+       ("cct = np.tanh(", "cct = sigmoid("))
 
+# the cell and hidden states
+mutant(lstm_cell_forward, "forget_gate_on_candidate",
+       "The forget gate scales the old cell state: c_next = ft * c_prev + it * cct.",
+       ("ft * c_prev + it * cct", "it * c_prev + ft * cct"))
+mutant(lstm_cell_forward, "no_tanh_on_cell", "The output squashes the cell state first: a_next = ot * tanh(c_next).",
+       ("ot * np.tanh(c_next)", "ot * c_next"))
 
-@wrong("The candidate cct uses tanh; the three gates use the sigmoid.")
-def lstm_cell_forward__candidate_sigmoid(xt, a_prev, c_prev, parameters):
-    p = parameters
-    concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(p["Wf"] @ concat + p["bf"])
-    it = sigmoid(p["Wi"] @ concat + p["bi"])
-    cct = sigmoid(p["Wc"] @ concat + p["bc"])
-    ot = sigmoid(p["Wo"] @ concat + p["bo"])
-    c_next = ft * c_prev + it * cct
-    a_next = ot * np.tanh(c_next)
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+# a gate's parameters
+mutant(lstm_cell_forward, "output_gate_bias_missing",
+       "Every gate has its own bias; check that bo is added in the output gate.",
+       (' + p["bo"]', ""))
+mutant(lstm_cell_forward, "update_gate_reuses_forget_weights",
+       "Each gate has its own weights: the update gate it uses Wi and bi.",
+       ('sigmoid(p["Wi"] @ concat + p["bi"])', 'sigmoid(p["Wf"] @ concat + p["bf"])'))
 
-
-@wrong("The forget gate scales the old cell state: c_next = ft * c_prev + it * cct.")
-def lstm_cell_forward__forget_gate_on_candidate(xt, a_prev, c_prev, parameters):
-    p = parameters
-    concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(p["Wf"] @ concat + p["bf"])
-    it = sigmoid(p["Wi"] @ concat + p["bi"])
-    cct = np.tanh(p["Wc"] @ concat + p["bc"])
-    ot = sigmoid(p["Wo"] @ concat + p["bo"])
-    c_next = it * c_prev + ft * cct
-    a_next = ot * np.tanh(c_next)
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
-
-
-@wrong("The output squashes the cell state first: a_next = ot * tanh(c_next).")
-def lstm_cell_forward__no_tanh_on_cell(xt, a_prev, c_prev, parameters):
-    p = parameters
-    concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(p["Wf"] @ concat + p["bf"])
-    it = sigmoid(p["Wi"] @ concat + p["bi"])
-    cct = np.tanh(p["Wc"] @ concat + p["bc"])
-    ot = sigmoid(p["Wo"] @ concat + p["bo"])
-    c_next = ft * c_prev + it * cct
-    a_next = ot * c_next
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
-
-
-@wrong("Every gate has its own bias; check that bo is added in the output gate.")
-def lstm_cell_forward__output_gate_bias_missing(xt, a_prev, c_prev, parameters):
-    p = parameters
-    concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(p["Wf"] @ concat + p["bf"])
-    it = sigmoid(p["Wi"] @ concat + p["bi"])
-    cct = np.tanh(p["Wc"] @ concat + p["bc"])
-    ot = sigmoid(p["Wo"] @ concat)
-    c_next = ft * c_prev + it * cct
-    a_next = ot * np.tanh(c_next)
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
-
-
-@wrong("Each gate has its own weights: the update gate it uses Wi and bi.")
-def lstm_cell_forward__update_gate_reuses_forget_weights(xt, a_prev, c_prev, parameters):
-    p = parameters
-    concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(p["Wf"] @ concat + p["bf"])
-    it = sigmoid(p["Wf"] @ concat + p["bf"])
-    cct = np.tanh(p["Wc"] @ concat + p["bc"])
-    ot = sigmoid(p["Wo"] @ concat + p["bo"])
-    c_next = ft * c_prev + it * cct
-    a_next = ot * np.tanh(c_next)
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
-
-
-@wrong("The cache order is (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).")
-def lstm_cell_forward__cache_gate_order(xt, a_prev, c_prev, parameters):
-    p = parameters
-    concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(p["Wf"] @ concat + p["bf"])
-    it = sigmoid(p["Wi"] @ concat + p["bi"])
-    cct = np.tanh(p["Wc"] @ concat + p["bc"])
-    ot = sigmoid(p["Wo"] @ concat + p["bo"])
-    c_next = ft * c_prev + it * cct
-    a_next = ot * np.tanh(c_next)
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, it, ft, cct, ot, xt, parameters)
+# the cache
+mutant(lstm_cell_forward, "cache_gate_order",
+       "The cache order is (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).",
+       ("yt_pred, (a_next, c_next, a_prev, c_prev, ft, it,", "yt_pred, (a_next, c_next, a_prev, c_prev, it, ft,"))
 
 
 @correct("separate products with the a_prev and xt blocks of each weight, via np.dot")
@@ -358,111 +200,31 @@ def lstm_cell_forward__stacked_gates(xt, a_prev, c_prev, parameters):
 
 # ---------------------------------------------------------------------------- lstm_forward
 
-@wrong("The cell state starts at zero; a0 is the initial hidden state only.")
-def lstm_forward__cell_state_starts_at_a0(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
-    caches, a_next, c_next = [], a0, a0
-    for t in range(x.shape[2]):
-        a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
-        a[:, :, t], c[:, :, t] = a_next, c_next
-        caches.append(cache)
-    return a, y, c, (caches, x)
+# the states each step starts from
+mutant(lstm_forward, "cell_state_starts_at_a0", "The cell state starts at zero; a0 is the initial hidden state only.",
+       ("a_t, c_t = a0, np.zeros_like(a0)", "a_t, c_t = a0, a0"))
+mutant(lstm_forward, "cell_state_not_carried",
+       "Carry the cell state too: the c_prev of step t+1 is the c_next of step t.",
+       ("a_t, c_t, parameters)", "a_t, np.zeros_like(a0), parameters)"))
 
+# what is returned and stored, and the hidden state the steps start from
+mutant(lstm_forward, "returns_c_before_y", "lstm_forward returns a, y, c, caches, in this order.",
+       ("return a, y, c,", "return a, c, y,"))
+mutant(lstm_forward, "stores_hidden_state_as_cell",
+       "c[:, :, t] is the cell state after step t; store c_next, not the hidden state.",
+       ("c[:, :, t] = a_t, c_t", "c[:, :, t] = a_t, a_t"))
+mutant(lstm_forward, "hidden_state_reset",
+       "Keep the hidden state a_next between steps; a0 is only the state before step 0.",
+       ("(x[:, :, t], a_t,", "(x[:, :, t], a0,"))
+mutant(lstm_forward, "caches_reversed", "Append the cache of every step to the list, in time order.",
+       ("step_caches.append(cache)", "step_caches.insert(0, cache)"))
 
-@wrong("Carry the cell state too: the c_prev of step t+1 is the c_next of step t.")
-def lstm_forward__cell_state_not_carried(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
-    caches, a_next, c0 = [], a0, np.zeros_like(a0)
-    for t in range(x.shape[2]):
-        a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c0, parameters)
-        a[:, :, t], c[:, :, t] = a_next, c_next
-        caches.append(cache)
-    return a, y, c, (caches, x)
-
-
-@wrong("lstm_forward returns a, y, c, caches, in this order.")
-def lstm_forward__returns_c_before_y(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
-    caches, a_next, c_next = [], a0, np.zeros_like(a0)
-    for t in range(x.shape[2]):
-        a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
-        a[:, :, t], c[:, :, t] = a_next, c_next
-        caches.append(cache)
-    return a, c, y, (caches, x)
-
-
-@wrong("c[:, :, t] is the cell state after step t; store c_next, not the hidden state.")
-def lstm_forward__stores_hidden_state_as_cell(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
-    caches, a_next, c_next = [], a0, np.zeros_like(a0)
-    for t in range(x.shape[2]):
-        a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
-        a[:, :, t], c[:, :, t] = a_next, a_next
-        caches.append(cache)
-    return a, y, c, (caches, x)
-
-
-@wrong("Keep the hidden state a_next between steps; a0 is only the state before step 0.")
-def lstm_forward__hidden_state_reset(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
-    caches, c_next = [], np.zeros_like(a0)
-    for t in range(x.shape[2]):
-        a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a0, c_next, parameters)
-        a[:, :, t], c[:, :, t] = a_next, c_next
-        caches.append(cache)
-    return a, y, c, (caches, x)
-
-
-@wrong("Append the cache of every step to the list, in time order.")
-def lstm_forward__caches_reversed(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
-    caches, a_next, c_next = [], a0, np.zeros_like(a0)
-    for t in range(x.shape[2]):
-        a_next, c_next, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
-        a[:, :, t], c[:, :, t] = a_next, c_next
-        caches.insert(0, cache)
-    return a, y, c, (caches, x)
-
-
-@wrong(OVERWRITTEN_CACHE_HINT)
-def lstm_forward__cell_state_updated_in_place(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
-    caches, a_next, c_next = [], a0, np.zeros((n_a, m))
-    for t in range(T_x):
-        a_next, c_new, y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
-        c_next[:] = c_new
-        a[:, :, t], c[:, :, t] = a_next, c_next
-        caches.append(cache)
-    return a, y, c, (caches, x)
-
-
-@wrong(OVERWRITTEN_CACHE_HINT)
-def lstm_forward__previous_cell_state_as_a_slice(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
-    caches, a_next = [], a0
-    for t in range(T_x):
-        # c[:, :, -1] is still zero at t = 0, but the cache keeps the slice, which the last step fills
-        a_next, c[:, :, t], y[:, :, t], cache = lstm_cell_forward(x[:, :, t], a_next, c[:, :, t - 1],
-                                                                  parameters)
-        a[:, :, t] = a_next
-        caches.append(cache)
-    return a, y, c, (caches, x)
+# a step's c_prev is an array that a later step overwrites: c_t itself, or the slice c[:, :, t - 1]
+# (c[:, :, -1] is still zero at t = 0, but the cache keeps the slice, which the last step fills)
+mutant(lstm_forward, "cell_state_updated_in_place", OVERWRITTEN_CACHE_HINT,
+       ("a_t, c_t, y[:, :, t], cache", "a_t, c_t[:], y[:, :, t], cache"))
+mutant(lstm_forward, "previous_cell_state_as_a_slice", OVERWRITTEN_CACHE_HINT,
+       ("a_t, c_t, parameters)", "a_t, c[:, :, t - 1], parameters)"))
 
 
 @correct("lists of steps stacked at the end with np.stack")

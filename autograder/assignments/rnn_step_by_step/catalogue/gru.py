@@ -1,13 +1,15 @@
 """Catalogue of assignment 1 (gru): wrong implementations students write, and correct variants.
 
-Function names are `<graded function>__<slug>`; the names they call (softmax, sigmoid, the
-cell functions) resolve to the reference here, and to the student's namespace in a notebook.
+A mistake that is a small change of the reference is its mutant: the oracle's code with a few
+exact edits. The correct variants are functions named `<graded function>__<slug>`; the names
+they call (softmax, sigmoid) resolve to the reference here, and to the student's namespace in a
+notebook.
 """
 import numpy as np
 
-from ..oracle import (lstm_cell_backward, lstm_cell_forward,  # noqa: F401
-                                       rnn_cell_backward, rnn_cell_forward, sigmoid, softmax)
-from ....catalogue import correct, wrong
+from ..oracle import (gru_cell_backward, gru_cell_forward, sigmoid, simple_gru_cell_backward,
+                      simple_gru_cell_forward, softmax)
+from ....catalogue import correct, mutant
 
 
 # ---------------------------------------------------------------- simple_gru_cell_forward
@@ -34,128 +36,37 @@ def simple_gru_cell_forward__vstack_and_lerp(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
-@wrong("concat stacks a_prev above xt, np.concatenate((a_prev, xt), axis=0): the first n_a columns "
-       "of each weight matrix act on a_prev.")
-def simple_gru_cell_forward__concat_xt_first(xt, a_prev, parameters):
-    Wu = parameters["Wu"]
-    bu = parameters["bu"]
-    Wc = parameters["Wc"]
-    bc = parameters["bc"]
-    Wy = parameters["Wy"]
-    by = parameters["by"]
-    concat = np.concatenate((xt, a_prev), axis=0)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, concat) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, ut, cct, parameters)
-    return a_next, yt_pred, cache
+# the input of the gates, and the new state
+mutant(simple_gru_cell_forward, "concat_xt_first",
+       "concat stacks a_prev above xt, np.concatenate((a_prev, xt), axis=0): the first n_a columns "
+       "of each weight matrix act on a_prev.",
+       ("[a_prev, xt]", "[xt, a_prev]"))
+mutant(simple_gru_cell_forward, "swapped_interpolation",
+       "Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = "
+       "1 means 'take the candidate' (some libraries use the opposite convention).",
+       ("ut * cct + (1 - ut) * a_prev", "(1 - ut) * cct + ut * a_prev"))
+mutant(simple_gru_cell_forward, "tanh_on_a_next",
+       "Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct "
+       "+ (1 - ut) * a_prev itself.",
+       ("a_next = ut * cct + (1 - ut) * a_prev", "a_next = np.tanh(ut * cct + (1 - ut) * a_prev)"))
 
+# the activations
+mutant(simple_gru_cell_forward, "sigmoid_candidate",
+       "The candidate cct is a tanh, with values in (-1, 1); only the gate ut is a sigmoid.",
+       ("cct = np.tanh(", "cct = sigmoid("))
+mutant(simple_gru_cell_forward, "tanh_update_gate",
+       "The update gate ut is a sigmoid, so that it stays between 0 and 1 and mixes cct and a_prev.",
+       ("ut = sigmoid(", "ut = np.tanh("))
 
-@wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = "
-       "1 means 'take the candidate' (some libraries use the opposite convention).")
-def simple_gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
-    Wu = parameters["Wu"]
-    bu = parameters["bu"]
-    Wc = parameters["Wc"]
-    bc = parameters["bc"]
-    Wy = parameters["Wy"]
-    by = parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, concat) + bc)
-    a_next = (1 - ut) * cct + ut * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct "
-       "+ (1 - ut) * a_prev itself.")
-def simple_gru_cell_forward__tanh_on_a_next(xt, a_prev, parameters):
-    Wu = parameters["Wu"]
-    bu = parameters["bu"]
-    Wc = parameters["Wc"]
-    bc = parameters["bc"]
-    Wy = parameters["Wy"]
-    by = parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, concat) + bc)
-    a_next = np.tanh(ut * cct + (1 - ut) * a_prev)
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("The candidate cct is a tanh, with values in (-1, 1); only the gate ut is a sigmoid.")
-def simple_gru_cell_forward__sigmoid_candidate(xt, a_prev, parameters):
-    Wu = parameters["Wu"]
-    bu = parameters["bu"]
-    Wc = parameters["Wc"]
-    bc = parameters["bc"]
-    Wy = parameters["Wy"]
-    by = parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = sigmoid(np.dot(Wc, concat) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("The update gate ut is a sigmoid, so that it stays between 0 and 1 and mixes cct and a_prev.")
-def simple_gru_cell_forward__tanh_update_gate(xt, a_prev, parameters):
-    Wu = parameters["Wu"]
-    bu = parameters["bu"]
-    Wc = parameters["Wc"]
-    bc = parameters["bc"]
-    Wy = parameters["Wy"]
-    by = parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    ut = np.tanh(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, concat) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("The prediction reads the new hidden state: yt_pred = softmax(Wy a_next + by), not the "
-       "candidate.")
-def simple_gru_cell_forward__prediction_from_candidate(xt, a_prev, parameters):
-    Wu = parameters["Wu"]
-    bu = parameters["bu"]
-    Wc = parameters["Wc"]
-    bc = parameters["bc"]
-    Wy = parameters["Wy"]
-    by = parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, concat) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, cct) + by)
-    cache = (a_next, a_prev, xt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("The backward pass also needs the gate and the candidate: cache = (a_next, a_prev, xt, ut, "
-       "cct, parameters), in this order.")
-def simple_gru_cell_forward__rnn_style_cache(xt, a_prev, parameters):
-    Wu = parameters["Wu"]
-    bu = parameters["bu"]
-    Wc = parameters["Wc"]
-    bc = parameters["bc"]
-    Wy = parameters["Wy"]
-    by = parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, concat) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, parameters)
-    return a_next, yt_pred, cache
+# the prediction and the cache
+mutant(simple_gru_cell_forward, "prediction_from_candidate",
+       "The prediction reads the new hidden state: yt_pred = softmax(Wy a_next + by), not the "
+       "candidate.",
+       ('p["Wy"] @ a_next', 'p["Wy"] @ cct'))
+mutant(simple_gru_cell_forward, "rnn_style_cache",
+       "The backward pass also needs the gate and the candidate: cache = (a_next, a_prev, xt, ut, "
+       "cct, parameters), in this order.",
+       ("yt_pred, (a_next, a_prev, xt, ut, cct,", "yt_pred, (a_next, a_prev, xt,"))
 
 
 # --------------------------------------------------------------- simple_gru_cell_backward
@@ -199,116 +110,41 @@ def simple_gru_cell_backward__loop_over_examples(da_next, cache):
     return grads
 
 
-@wrong("a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is "
-       "cct - a_prev: check the sign of that factor.")
-def simple_gru_cell_backward__wrong_sign_of_update(da_next, cache):
-    (a_next, a_prev, xt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dzu = da_next * (a_prev - cct) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
-    dxt = dconcat[n_a:]
-    da_prev = dconcat[:n_a] + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+# the paths from a_prev and from ut to a_next = ut * cct + (1 - ut) * a_prev
+mutant(simple_gru_cell_backward, "wrong_sign_of_update",
+       "a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is "
+       "cct - a_prev: check the sign of that factor.",
+       ("(cct - a_prev)", "(a_prev - cct)"))
+mutant(simple_gru_cell_backward, "missing_direct_path",
+       "a_prev also reaches a_next directly, through the term (1 - ut) * a_prev: add da_next * (1 - "
+       "ut) to da_prev.",
+       (" + da_next * (1 - ut)", ""))
+mutant(simple_gru_cell_backward, "direct_path_weighted_by_ut",
+       "The direct path from a_prev to a_next is (1 - ut) * a_prev: the gradient it carries back is "
+       "da_next * (1 - ut), not da_next * ut.",
+       ("da_next * (1 - ut)", "da_next * ut"))
 
+# the activations' derivatives
+mutant(simple_gru_cell_backward, "dzu_missing_sigmoid_derivative",
+       "ut is a sigmoid: multiply da_next * (cct - a_prev) by ut * (1 - ut) to get the gradient of "
+       "the update gate's pre-activation.",
+       ("dzu = da_next * (cct - a_prev) * ut * (1 - ut)", "dzu = da_next * (cct - a_prev)"))
+mutant(simple_gru_cell_backward, "dzc_missing_tanh_derivative",
+       "cct is a tanh: multiply da_next * ut by (1 - cct**2) to get the gradient of the candidate's "
+       "pre-activation.",
+       ("dzc = da_next * ut * (1 - cct ** 2)", "dzc = da_next * ut"))
 
-@wrong("a_prev also reaches a_next directly, through the term (1 - ut) * a_prev: add da_next * (1 - "
-       "ut) to da_prev.")
-def simple_gru_cell_backward__missing_direct_path(da_next, cache):
-    (a_next, a_prev, xt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
-    dxt = dconcat[n_a:]
-    da_prev = dconcat[:n_a]
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("The direct path from a_prev to a_next is (1 - ut) * a_prev: the gradient it carries back is "
-       "da_next * (1 - ut), not da_next * ut.")
-def simple_gru_cell_backward__direct_path_weighted_by_ut(da_next, cache):
-    (a_next, a_prev, xt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
-    dxt = dconcat[n_a:]
-    da_prev = dconcat[:n_a] + da_next * ut
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("ut is a sigmoid: multiply da_next * (cct - a_prev) by ut * (1 - ut) to get the gradient of "
-       "the update gate's pre-activation.")
-def simple_gru_cell_backward__dzu_missing_sigmoid_derivative(da_next, cache):
-    (a_next, a_prev, xt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
-    dxt = dconcat[n_a:]
-    da_prev = dconcat[:n_a] + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("cct is a tanh: multiply da_next * ut by (1 - cct**2) to get the gradient of the candidate's "
-       "pre-activation.")
-def simple_gru_cell_backward__dzc_missing_tanh_derivative(da_next, cache):
-    (a_next, a_prev, xt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
-    dxt = dconcat[n_a:]
-    da_prev = dconcat[:n_a] + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("concat stacks a_prev above xt: the first n_a rows of the gradient of concat belong to "
-       "a_prev, the last n_x rows to xt.")
-def simple_gru_cell_backward__swapped_concat_halves(da_next, cache):
-    (a_next, a_prev, xt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
-    dxt = dconcat[:xt.shape[0]]
-    da_prev = dconcat[xt.shape[0]:] + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("concat is [a_prev; xt], a_prev on top: the columns of dWu and dWc, and the rows of the "
-       "gradient of concat, follow that order.")
-def simple_gru_cell_backward__concat_xt_first(da_next, cache):
-    (a_next, a_prev, xt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((xt, a_prev), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wc"].T, dzc)
-    dxt = dconcat[:xt.shape[0]]
-    da_prev = dconcat[xt.shape[0]:] + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+# the order of [a_prev; xt]: dconcat split the other way round (concat_xt_first builds concat so too)
+SPLIT_SWAPPED = ('"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a]',
+                 '"dxt": dconcat[:xt.shape[0]], "da_prev": dconcat[xt.shape[0]:]')
+mutant(simple_gru_cell_backward, "swapped_concat_halves",
+       "concat stacks a_prev above xt: the first n_a rows of the gradient of concat belong to "
+       "a_prev, the last n_x rows to xt.",
+       SPLIT_SWAPPED)
+mutant(simple_gru_cell_backward, "concat_xt_first",
+       "concat is [a_prev; xt], a_prev on top: the columns of dWu and dWc, and the rows of the "
+       "gradient of concat, follow that order.",
+       ("[a_prev, xt]", "[xt, a_prev]"), SPLIT_SWAPPED)
 
 
 # ----------------------------------------------------------------------- gru_cell_forward
@@ -338,125 +174,42 @@ def gru_cell_forward__gate_loop(xt, a_prev, parameters):
     return a_next, yt_pred, (a_next, a_prev, xt, rt, ut, cct, parameters)
 
 
-@wrong("The reset gate is what makes the full GRU different from the simple one: the candidate sees "
-       "[rt * a_prev; xt], not [a_prev; xt].")
-def gru_cell_forward__candidate_without_reset(xt, a_prev, parameters):
-    Wr, br = parameters["Wr"], parameters["br"]
-    Wu, bu = parameters["Wu"], parameters["bu"]
-    Wc, bc = parameters["Wc"], parameters["bc"]
-    Wy, by = parameters["Wy"], parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    rt = sigmoid(np.dot(Wr, concat) + br)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, concat) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("In this course rt multiplies a_prev before the product with Wc, so the candidate reads [rt "
+# the reset gate in the candidate
+mutant(gru_cell_forward, "candidate_without_reset",
+       "The reset gate is what makes the full GRU different from the simple one: the candidate sees "
+       "[rt * a_prev; xt], not [a_prev; xt].",
+       ("np.concatenate([rt * a_prev, xt], axis=0)", "concat"))
+mutant(gru_cell_forward, "reset_after_product",
+       "In this course rt multiplies a_prev before the product with Wc, so the candidate reads [rt "
        "* a_prev; xt]; scaling Wc's product with a_prev by rt afterwards is the reset_after variant "
-       "of some libraries.")
-def gru_cell_forward__reset_after_product(xt, a_prev, parameters):
-    Wr, br = parameters["Wr"], parameters["br"]
-    Wu, bu = parameters["Wu"], parameters["bu"]
-    Wc, bc = parameters["Wc"], parameters["bc"]
-    Wy, by = parameters["Wy"], parameters["by"]
-    n_a = a_prev.shape[0]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    rt = sigmoid(np.dot(Wr, concat) + br)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc[:, n_a:], xt) + rt * np.dot(Wc[:, :n_a], a_prev) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
-    return a_next, yt_pred, cache
+       "of some libraries.",
+       ("    p = parameters", "    p = parameters\n    n_a = a_prev.shape[0]"),
+       ('p["Wc"] @ np.concatenate([rt * a_prev, xt], axis=0)',
+        'p["Wc"][:, n_a:] @ xt + rt * (p["Wc"][:, :n_a] @ a_prev)'))
 
+# the input of the gates, and the new state
+mutant(gru_cell_forward, "concat_xt_first",
+       "concat stacks a_prev above xt, np.concatenate((a_prev, xt), axis=0): the first n_a columns "
+       "of each weight matrix act on a_prev.",
+       ("[a_prev, xt]", "[xt, a_prev]"), ("[rt * a_prev, xt]", "[xt, rt * a_prev]"))
+mutant(gru_cell_forward, "swapped_interpolation",
+       "Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = "
+       "1 means 'take the candidate' (some libraries use the opposite convention).",
+       ("ut * cct + (1 - ut) * a_prev", "(1 - ut) * cct + ut * a_prev"))
+mutant(gru_cell_forward, "tanh_on_a_next",
+       "Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct "
+       "+ (1 - ut) * a_prev itself.",
+       ("a_next = ut * cct + (1 - ut) * a_prev", "a_next = np.tanh(ut * cct + (1 - ut) * a_prev)"))
 
-@wrong("concat stacks a_prev above xt, np.concatenate((a_prev, xt), axis=0): the first n_a columns "
-       "of each weight matrix act on a_prev.")
-def gru_cell_forward__concat_xt_first(xt, a_prev, parameters):
-    Wr, br = parameters["Wr"], parameters["br"]
-    Wu, bu = parameters["Wu"], parameters["bu"]
-    Wc, bc = parameters["Wc"], parameters["bc"]
-    Wy, by = parameters["Wy"], parameters["by"]
-    concat = np.concatenate((xt, a_prev), axis=0)
-    rt = sigmoid(np.dot(Wr, concat) + br)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, np.concatenate((xt, rt * a_prev), axis=0)) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("Check which term ut weights: in this course a_next = ut * cct + (1 - ut) * a_prev, so ut = "
-       "1 means 'take the candidate' (some libraries use the opposite convention).")
-def gru_cell_forward__swapped_interpolation(xt, a_prev, parameters):
-    Wr, br = parameters["Wr"], parameters["br"]
-    Wu, bu = parameters["Wu"], parameters["bu"]
-    Wc, bc = parameters["Wc"], parameters["bc"]
-    Wy, by = parameters["Wy"], parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    rt = sigmoid(np.dot(Wr, concat) + br)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, np.concatenate((rt * a_prev, xt), axis=0)) + bc)
-    a_next = (1 - ut) * cct + ut * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("Unlike the basic RNN, the GRU applies no tanh to a_next: the new state is the mix ut * cct "
-       "+ (1 - ut) * a_prev itself.")
-def gru_cell_forward__tanh_on_a_next(xt, a_prev, parameters):
-    Wr, br = parameters["Wr"], parameters["br"]
-    Wu, bu = parameters["Wu"], parameters["bu"]
-    Wc, bc = parameters["Wc"], parameters["bc"]
-    Wy, by = parameters["Wy"], parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    rt = sigmoid(np.dot(Wr, concat) + br)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, np.concatenate((rt * a_prev, xt), axis=0)) + bc)
-    a_next = np.tanh(ut * cct + (1 - ut) * a_prev)
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("The reset gate has its own parameters: check that rt uses Wr and br (a copy-pasted line is "
-       "easy to miss).")
-def gru_cell_forward__reset_gate_with_update_weights(xt, a_prev, parameters):
-    Wr, br = parameters["Wr"], parameters["br"]
-    Wu, bu = parameters["Wu"], parameters["bu"]
-    Wc, bc = parameters["Wc"], parameters["bc"]
-    Wy, by = parameters["Wy"], parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    rt = sigmoid(np.dot(Wu, concat) + bu)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, np.concatenate((rt * a_prev, xt), axis=0)) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, rt, ut, cct, parameters)
-    return a_next, yt_pred, cache
-
-
-@wrong("The backward pass reads the cache by position: cache = (a_next, a_prev, xt, rt, ut, cct, "
-       "parameters), rt before ut.")
-def gru_cell_forward__gates_swapped_in_cache(xt, a_prev, parameters):
-    Wr, br = parameters["Wr"], parameters["br"]
-    Wu, bu = parameters["Wu"], parameters["bu"]
-    Wc, bc = parameters["Wc"], parameters["bc"]
-    Wy, by = parameters["Wy"], parameters["by"]
-    concat = np.concatenate((a_prev, xt), axis=0)
-    rt = sigmoid(np.dot(Wr, concat) + br)
-    ut = sigmoid(np.dot(Wu, concat) + bu)
-    cct = np.tanh(np.dot(Wc, np.concatenate((rt * a_prev, xt), axis=0)) + bc)
-    a_next = ut * cct + (1 - ut) * a_prev
-    yt_pred = softmax(np.dot(Wy, a_next) + by)
-    cache = (a_next, a_prev, xt, ut, rt, cct, parameters)
-    return a_next, yt_pred, cache
+# a gate's parameters, and the cache
+mutant(gru_cell_forward, "reset_gate_with_update_weights",
+       "The reset gate has its own parameters: check that rt uses Wr and br (a copy-pasted line is "
+       "easy to miss).",
+       ('sigmoid(p["Wr"] @ concat + p["br"])', 'sigmoid(p["Wu"] @ concat + p["bu"])'))
+mutant(gru_cell_forward, "gates_swapped_in_cache",
+       "The backward pass reads the cache by position: cache = (a_next, a_prev, xt, rt, ut, cct, "
+       "parameters), rt before ut.",
+       ("yt_pred, (a_next, a_prev, xt, rt, ut,", "yt_pred, (a_next, a_prev, xt, ut, rt,"))
 
 
 # ---------------------------------------------------------------------- gru_cell_backward
@@ -501,161 +254,41 @@ def gru_cell_backward__einsum(da_next, cache):
     return grads
 
 
-@wrong("a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is "
-       "cct - a_prev: check the sign of that factor.")
-def gru_cell_backward__wrong_sign_of_update(da_next, cache):
-    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
-    dzu = da_next * (a_prev - cct) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat_r = np.dot(parameters["Wc"].T, dzc)
-    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
-    dxt = dconcat[n_a:] + dconcat_r[n_a:]
-    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+# the paths from a_prev and from ut to a_next = ut * cct + (1 - ut) * a_prev
+mutant(gru_cell_backward, "wrong_sign_of_update",
+       "a_next = ut * cct + (1 - ut) * a_prev, so the derivative of a_next with respect to ut is "
+       "cct - a_prev: check the sign of that factor.",
+       ("(cct - a_prev)", "(a_prev - cct)"))
+mutant(gru_cell_backward, "missing_direct_path",
+       "a_prev also reaches a_next directly, through the term (1 - ut) * a_prev: add da_next * (1 - "
+       "ut) to da_prev.",
+       (" + da_next * (1 - ut)", ""))
 
+# the candidate, which reads [rt * a_prev; xt]
+mutant(gru_cell_backward, "dWc_on_ungated_input",
+       "The candidate was computed from [rt * a_prev; xt]: dWc is dzc times that gated input "
+       "transposed, not times [a_prev; xt].",
+       ("dzc @ gated.T", "dzc @ concat.T"))
+mutant(gru_cell_backward, "candidate_path_missing_rt",
+       "On its way from the candidate back to a_prev, the gradient goes through the product rt * "
+       "a_prev: multiply the a_prev rows of Wcᵀ dzc by rt.",
+       ("dgated[:n_a] * rt +", "dgated[:n_a] +"))
+mutant(gru_cell_backward, "dzr_missing_a_prev",
+       "rt enters the candidate as rt * a_prev: the gradient reaching rt is the a_prev rows of Wcᵀ "
+       "dzc times a_prev, and then times the sigmoid derivative rt * (1 - rt).",
+       ("dgated[:n_a] * a_prev * rt", "dgated[:n_a] * rt"))
+mutant(gru_cell_backward, "dxt_missing_candidate_path",
+       "xt also enters the candidate: add the xt rows of Wcᵀ dzc to the xt rows coming from the "
+       "gates.",
+       ('"dxt": dconcat[n_a:] + dgated[n_a:]', '"dxt": dconcat[n_a:]'))
 
-@wrong("a_prev also reaches a_next directly, through the term (1 - ut) * a_prev: add da_next * (1 - "
-       "ut) to da_prev.")
-def gru_cell_backward__missing_direct_path(da_next, cache):
-    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat_r = np.dot(parameters["Wc"].T, dzc)
-    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
-    dxt = dconcat[n_a:] + dconcat_r[n_a:]
-    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("The candidate was computed from [rt * a_prev; xt]: dWc is dzc times that gated input "
-       "transposed, not times [a_prev; xt].")
-def gru_cell_backward__dWc_on_ungated_input(da_next, cache):
-    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat_r = np.dot(parameters["Wc"].T, dzc)
-    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
-    dxt = dconcat[n_a:] + dconcat_r[n_a:]
-    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("On its way from the candidate back to a_prev, the gradient goes through the product rt * "
-       "a_prev: multiply the a_prev rows of Wcᵀ dzc by rt.")
-def gru_cell_backward__candidate_path_missing_rt(da_next, cache):
-    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat_r = np.dot(parameters["Wc"].T, dzc)
-    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
-    dxt = dconcat[n_a:] + dconcat_r[n_a:]
-    da_prev = dconcat[:n_a] + dconcat_r[:n_a] + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("rt enters the candidate as rt * a_prev: the gradient reaching rt is the a_prev rows of Wcᵀ "
-       "dzc times a_prev, and then times the sigmoid derivative rt * (1 - rt).")
-def gru_cell_backward__dzr_missing_a_prev(da_next, cache):
-    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat_r = np.dot(parameters["Wc"].T, dzc)
-    dzr = dconcat_r[:n_a] * rt * (1 - rt)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
-    dxt = dconcat[n_a:] + dconcat_r[n_a:]
-    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("xt also enters the candidate: add the xt rows of Wcᵀ dzc to the xt rows coming from the "
-       "gates.")
-def gru_cell_backward__dxt_missing_candidate_path(da_next, cache):
-    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat_r = np.dot(parameters["Wc"].T, dzc)
-    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
-    dxt = dconcat[n_a:]
-    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("concat stacks a_prev above xt: the first n_a rows of the gradient of concat belong to "
-       "a_prev, the last n_x rows to xt.")
-def gru_cell_backward__swapped_concat_halves(da_next, cache):
-    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev) * ut * (1 - ut)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat_r = np.dot(parameters["Wc"].T, dzc)
-    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
-    dxt = dconcat[:xt.shape[0]] + dconcat_r[:xt.shape[0]]
-    da_prev = dconcat[xt.shape[0]:] + dconcat_r[xt.shape[0]:] * rt + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
-
-
-@wrong("ut is a sigmoid: multiply da_next * (cct - a_prev) by ut * (1 - ut) to get the gradient of "
-       "the update gate's pre-activation.")
-def gru_cell_backward__dzu_missing_sigmoid_derivative(da_next, cache):
-    (a_next, a_prev, xt, rt, ut, cct, parameters) = cache
-    n_a, m = a_prev.shape
-    concat = np.concatenate((a_prev, xt), axis=0)
-    concat_r = np.concatenate((rt * a_prev, xt), axis=0)
-    dzu = da_next * (cct - a_prev)
-    dzc = da_next * ut * (1 - cct ** 2)
-    dconcat_r = np.dot(parameters["Wc"].T, dzc)
-    dzr = dconcat_r[:n_a] * a_prev * rt * (1 - rt)
-    dconcat = np.dot(parameters["Wu"].T, dzu) + np.dot(parameters["Wr"].T, dzr)
-    dxt = dconcat[n_a:] + dconcat_r[n_a:]
-    da_prev = dconcat[:n_a] + dconcat_r[:n_a] * rt + da_next * (1 - ut)
-    return {"dxt": dxt, "da_prev": da_prev,
-            "dWr": np.dot(dzr, concat.T), "dbr": np.sum(dzr, axis=1, keepdims=True),
-            "dWu": np.dot(dzu, concat.T), "dbu": np.sum(dzu, axis=1, keepdims=True),
-            "dWc": np.dot(dzc, concat_r.T), "dbc": np.sum(dzc, axis=1, keepdims=True)}
+# the order of [a_prev; xt], and the update gate's derivative
+mutant(gru_cell_backward, "swapped_concat_halves",
+       "concat stacks a_prev above xt: the first n_a rows of the gradient of concat belong to "
+       "a_prev, the last n_x rows to xt.",
+       ('"dxt": dconcat[n_a:] + dgated[n_a:]', '"dxt": dconcat[:xt.shape[0]] + dgated[:xt.shape[0]]'),
+       ('"da_prev": dconcat[:n_a] + dgated[:n_a] * rt', '"da_prev": dconcat[xt.shape[0]:] + dgated[xt.shape[0]:] * rt'))
+mutant(gru_cell_backward, "dzu_missing_sigmoid_derivative",
+       "ut is a sigmoid: multiply da_next * (cct - a_prev) by ut * (1 - ut) to get the gradient of "
+       "the update gate's pre-activation.",
+       ("dzu = da_next * (cct - a_prev) * ut * (1 - ut)", "dzu = da_next * (cct - a_prev)"))
