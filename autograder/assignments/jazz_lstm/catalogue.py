@@ -1,19 +1,21 @@
 """Catalogue of assignment 3: wrong Keras models students build, and correct variants.
 
-Entries read n_values and n_a as notebook globals (the graders define them for each problem)
-and the names the notebook's setup and data cells define (tf, the Keras names, the start
-values x_initializer, a_initializer, c_initializer). Some are written as students of the
-original course write them, against Keras 2: correct where Keras 3 agrees (tf on real arrays,
-tf inside a Lambda layer, sizes read from the layers, start values as default arguments), and
-wrong, with the hint that names the Keras 3 way, where Keras 3 refuses them (tf or NumPy
-functions on symbolic tensors, `LSTM_cell(inputs=x, ...)`, keras.backend math).
+A mistake that is a small change of the reference is a `mutant` of the oracle's function: it
+reads n_values and n_a from the layers, as the reference does. The other entries read them as
+notebook globals (the graders define them for each problem), and every entry reads the names
+the notebook's setup and data cells define (tf, the Keras names, the start values
+x_initializer, a_initializer, c_initializer). Some are written as students of the original
+course write them, against Keras 2: correct where Keras 3 agrees (tf on real arrays, tf inside
+a Lambda layer, sizes read from the layers, start values as default arguments), and wrong, with
+the hint that names the Keras 3 way, where Keras 3 refuses them (tf or NumPy functions on
+symbolic tensors, `LSTM_cell(inputs=x, ...)`, keras.backend math).
 """
 import numpy as np
 
-from .oracle import (LSTM, Dense, Input, Lambda, Model, RepeatVector, Reshape,  # noqa: F401
-                                 a_initializer, c_initializer, keras, tf, to_categorical,
-                                 x_initializer)  # the oracle loads TensorFlow and Keras quietly
-from ...catalogue import correct, wrong
+from . import oracle  # loads TensorFlow and Keras quietly
+from .oracle import (Input, Lambda, Model, RepeatVector, a_initializer, c_initializer, keras, tf, to_categorical,
+                     x_initializer)
+from ...catalogue import correct, mutant, wrong
 
 n_values, n_a = 90, 64  # the notebook's values; graders redefine both for every problem
 
@@ -33,75 +35,27 @@ BACKEND_MATH = ("Keras 3's keras.backend has no math functions any more: use ker
 
 # --------------------------------------------------------------------------------- djmodel
 
-@wrong("Reuse the given LSTM_cell at every step; LSTM(n_a, ...) inside the loop makes Tx separate layers.")
-def djmodel__new_lstm_per_step(Tx, LSTM_cell, densor, reshaper):
-    X = Input(shape=(Tx, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c, outputs = a0, c0, []
-    for t in range(Tx):
-        x = reshaper(X[:, t, :])
-        _, a, c = LSTM(n_a, return_state=True)(x, initial_state=[a, c])
-        outputs.append(densor(a))
-    return Model(inputs=[X, a0, c0], outputs=outputs)
+mutant(oracle.djmodel, "new_lstm_per_step",
+       "Reuse the given LSTM_cell at every step; LSTM(n_a, ...) inside the loop makes Tx separate layers.",
+       ("LSTM_cell(x, initial_state", "LSTM(n_a, return_state=True)(x, initial_state"))
 
+mutant(oracle.djmodel, "state_not_carried",
+       "Pass the states along: initial_state=[a, c] with the a, c returned by the previous step.",
+       ("initial_state=[a, c]", "initial_state=[a0, c0]"))
 
-@wrong("Pass the states along: initial_state=[a, c] with the a, c returned by the previous step.")
-def djmodel__state_not_carried(Tx, LSTM_cell, densor, reshaper):
-    X = Input(shape=(Tx, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    outputs = []
-    for t in range(Tx):
-        x = reshaper(X[:, t, :])
-        a, _, c = LSTM_cell(x, initial_state=[a0, c0])
-        outputs.append(densor(a))
-    return Model(inputs=[X, a0, c0], outputs=outputs)
+mutant(oracle.djmodel, "dense_on_cell_state",
+       "The Dense layer reads the hidden state a; the LSTM returns (output, a, c), so c is the cell state.",
+       ("densor(a)", "densor(c)"))
 
+mutant(oracle.djmodel, "first_step_every_time",
+       "Step t reads X[:, t, :]; taking the same slice at every step ignores the sequence.",
+       ("X[:, t, :]", "X[:, 0, :]"))
 
-@wrong("The Dense layer reads the hidden state a; the LSTM returns (output, a, c), so c is the cell state.")
-def djmodel__dense_on_cell_state(Tx, LSTM_cell, densor, reshaper):
-    X = Input(shape=(Tx, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c, outputs = a0, c0, []
-    for t in range(Tx):
-        x = reshaper(X[:, t, :])
-        _, a, c = LSTM_cell(x, initial_state=[a, c])
-        outputs.append(densor(c))
-    return Model(inputs=[X, a0, c0], outputs=outputs)
+mutant(oracle.djmodel, "last_output_only", "Collect one output per time step: append densor(a) inside the loop.",
+       ("        outputs.append(densor(a))\n", ""), ("outputs=outputs", "outputs=[densor(a)]"))
 
-
-@wrong("Step t reads X[:, t, :]; taking the same slice at every step ignores the sequence.")
-def djmodel__first_step_every_time(Tx, LSTM_cell, densor, reshaper):
-    X = Input(shape=(Tx, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c, outputs = a0, c0, []
-    for t in range(Tx):
-        x = reshaper(X[:, 0, :])
-        _, a, c = LSTM_cell(x, initial_state=[a, c])
-        outputs.append(densor(a))
-    return Model(inputs=[X, a0, c0], outputs=outputs)
-
-
-@wrong("Collect one output per time step: append densor(a) inside the loop.")
-def djmodel__last_output_only(Tx, LSTM_cell, densor, reshaper):
-    X = Input(shape=(Tx, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c = a0, c0
-    for t in range(Tx):
-        x = reshaper(X[:, t, :])
-        _, a, c = LSTM_cell(x, initial_state=[a, c])
-    return Model(inputs=[X, a0, c0], outputs=[densor(a)])
-
-
-@wrong("The inputs are [X, a0, c0], in this order.")
-def djmodel__inputs_reordered(Tx, LSTM_cell, densor, reshaper):
-    X = Input(shape=(Tx, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c, outputs = a0, c0, []
-    for t in range(Tx):
-        x = reshaper(X[:, t, :])
-        _, a, c = LSTM_cell(x, initial_state=[a, c])
-        outputs.append(densor(a))
-    return Model(inputs=[a0, c0, X], outputs=outputs)
+mutant(oracle.djmodel, "inputs_reordered", "The inputs are [X, a0, c0], in this order.",
+       ("inputs=[X, a0, c0]", "inputs=[a0, c0, X]"))
 
 
 @correct("a Lambda layer to take the slice")
@@ -193,81 +147,31 @@ def djmodel__lambda_tf(Tx, LSTM_cell, densor, reshaper):
 
 # ------------------------------------------------------------------- music_inference_model
 
-@wrong("Feed back the one-hot of this step's argmax as the next x, not x0 again.")
-def music_inference_model__x0_every_step(LSTM_cell, densor, Ty=100):
-    x0 = Input(shape=(1, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c, outputs = a0, c0, []
-    for t in range(Ty):
-        _, a, c = LSTM_cell(x0, initial_state=[a, c])
-        outputs.append(densor(a))
-    return Model(inputs=[x0, a0, c0], outputs=outputs)
+mutant(oracle.music_inference_model, "x0_every_step",
+       "Feed back the one-hot of this step's argmax as the next x, not x0 again.",
+       ("LSTM_cell(x, initial_state", "LSTM_cell(x0, initial_state"))
 
+mutant(oracle.music_inference_model, "probabilities_fed_back",
+       "Feed back a one-hot vector (keras.ops.one_hot of the argmax), not the probabilities.",
+       ("RepeatVector(1)(keras.ops.one_hot(keras.ops.argmax(out, axis=-1), n_values))", "RepeatVector(1)(out)"))
 
-@wrong("Feed back a one-hot vector (keras.ops.one_hot of the argmax), not the probabilities.")
-def music_inference_model__probabilities_fed_back(LSTM_cell, densor, Ty=100):
-    x0 = Input(shape=(1, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c, x, outputs = a0, c0, x0, []
-    for t in range(Ty):
-        _, a, c = LSTM_cell(x, initial_state=[a, c])
-        out = densor(a)
-        outputs.append(out)
-        x = RepeatVector(1)(out)
-    return Model(inputs=[x0, a0, c0], outputs=outputs)
+mutant(oracle.music_inference_model, "argmax_wrong_axis",
+       "Take the argmax over the last axis (the n_values classes), not over the batch.",
+       ("x = RepeatVector(1)(keras.ops.one_hot(keras.ops.argmax(out, axis=-1), n_values))",
+        ("choice = keras.ops.argmax(out, axis=0)\n        x = RepeatVector(1)("
+         'keras.ops.one_hot(keras.ops.zeros_like(out[:, 0], dtype="int32") + choice[0], n_values))')))
 
+mutant(oracle.music_inference_model, "state_not_carried",
+       "Carry a and c from step to step: initial_state=[a, c] with the states just returned.",
+       ("initial_state=[a, c]", "initial_state=[a0, c0]"))
 
-@wrong("Take the argmax over the last axis (the n_values classes), not over the batch.")
-def music_inference_model__argmax_wrong_axis(LSTM_cell, densor, Ty=100):
-    x0 = Input(shape=(1, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c, x, outputs = a0, c0, x0, []
-    for t in range(Ty):
-        _, a, c = LSTM_cell(x, initial_state=[a, c])
-        out = densor(a)
-        outputs.append(out)
-        choice = keras.ops.argmax(out, axis=0)
-        x = RepeatVector(1)(keras.ops.one_hot(keras.ops.zeros_like(out[:, 0], dtype="int32") + choice[0], n_values))
-    return Model(inputs=[x0, a0, c0], outputs=outputs)
+mutant(oracle.music_inference_model, "new_dense_per_step",
+       "Reuse the given densor; a new Dense layer per step has its own untrained weights.",
+       ("out = densor(a)", 'out = Dense(n_values, activation="softmax")(a)'))
 
-
-@wrong("Carry a and c from step to step: initial_state=[a, c] with the states just returned.")
-def music_inference_model__state_not_carried(LSTM_cell, densor, Ty=100):
-    x0 = Input(shape=(1, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    x, outputs = x0, []
-    for t in range(Ty):
-        _, a, c = LSTM_cell(x, initial_state=[a0, c0])
-        out = densor(a)
-        outputs.append(out)
-        x = RepeatVector(1)(keras.ops.one_hot(keras.ops.argmax(out, axis=-1), n_values))
-    return Model(inputs=[x0, a0, c0], outputs=outputs)
-
-
-@wrong("Reuse the given densor; a new Dense layer per step has its own untrained weights.")
-def music_inference_model__new_dense_per_step(LSTM_cell, densor, Ty=100):
-    x0 = Input(shape=(1, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c, x, outputs = a0, c0, x0, []
-    for t in range(Ty):
-        _, a, c = LSTM_cell(x, initial_state=[a, c])
-        out = Dense(n_values, activation="softmax")(a)
-        outputs.append(out)
-        x = RepeatVector(1)(keras.ops.one_hot(keras.ops.argmax(out, axis=-1), n_values))
-    return Model(inputs=[x0, a0, c0], outputs=outputs)
-
-
-@wrong("The one-hot vector has n_values classes, one per token of the vocabulary.")
-def music_inference_model__wrong_class_count(LSTM_cell, densor, Ty=100):
-    x0 = Input(shape=(1, n_values))
-    a0, c0 = Input(shape=(n_a,), name="a0"), Input(shape=(n_a,), name="c0")
-    a, c, x, outputs = a0, c0, x0, []
-    for t in range(Ty):
-        _, a, c = LSTM_cell(x, initial_state=[a, c])
-        out = densor(a)
-        outputs.append(out)
-        x = RepeatVector(1)(keras.ops.one_hot(keras.ops.argmax(out, axis=-1), n_values + 1))
-    return Model(inputs=[x0, a0, c0], outputs=outputs)
+mutant(oracle.music_inference_model, "wrong_class_count",
+       "The one-hot vector has n_values classes, one per token of the vocabulary.",
+       ("axis=-1), n_values)", "axis=-1), n_values + 1)"))
 
 
 @correct("Lambda layers for the argmax and the one-hot feedback")
@@ -420,43 +324,24 @@ def music_inference_model__sizes_from_layers(LSTM_cell, densor, Ty=100):
 
 # ---------------------------------------------------------------------- predict_and_sample
 
-@wrong("Take the argmax over the last axis: the n_values probabilities of each step.")
-def predict_and_sample__argmax_over_steps(inference_model, x_initializer, a_initializer, c_initializer):
-    pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)
-    indices = np.argmax(np.array(pred), axis=0)
-    results = to_categorical(indices, num_classes=x_initializer.shape[-1])
-    return results, indices
+mutant(oracle.predict_and_sample, "argmax_over_steps",
+       "Take the argmax over the last axis: the n_values probabilities of each step.",
+       ("np.argmax(np.array(pred), axis=-1)", "np.argmax(np.array(pred), axis=0)"))
 
+mutant(oracle.predict_and_sample, "swapped", "Return results first, then indices.",
+       ("return results, indices", "return indices, results"))
 
-@wrong("Return results first, then indices.")
-def predict_and_sample__swapped(inference_model, x_initializer, a_initializer, c_initializer):
-    pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)
-    indices = np.argmax(np.array(pred), axis=-1)
-    results = to_categorical(indices, num_classes=x_initializer.shape[-1])
-    return indices, results
+mutant(oracle.predict_and_sample, "probabilities_as_results",
+       "results are one-hot vectors of the chosen values, not the predicted probabilities.",
+       ("return results, indices", "return np.array(pred)[:, 0, :], indices"))
 
+mutant(oracle.predict_and_sample, "argmin",
+       "Take the argmax, not the argmin: the most probable value is chosen.",
+       ("np.argmax(", "np.argmin("))
 
-@wrong("results are one-hot vectors of the chosen values, not the predicted probabilities.")
-def predict_and_sample__probabilities_as_results(inference_model, x_initializer, a_initializer, c_initializer):
-    pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)
-    indices = np.argmax(np.array(pred), axis=-1)
-    return np.array(pred)[:, 0, :], indices
-
-
-@wrong("Take the argmax, not the argmin: the most probable value is chosen.")
-def predict_and_sample__argmin(inference_model, x_initializer, a_initializer, c_initializer):
-    pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)
-    indices = np.argmin(np.array(pred), axis=-1)
-    results = to_categorical(indices, num_classes=x_initializer.shape[-1])
-    return results, indices
-
-
-@wrong("Keep indices of shape (Ty, 1): argmax over the last axis of the (Ty, 1, n_values) predictions.")
-def predict_and_sample__flat_indices(inference_model, x_initializer, a_initializer, c_initializer):
-    pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)
-    indices = np.argmax(np.array(pred)[:, 0, :], axis=-1)
-    results = to_categorical(indices, num_classes=x_initializer.shape[-1])
-    return results, indices
+mutant(oracle.predict_and_sample, "flat_indices",
+       "Keep indices of shape (Ty, 1): argmax over the last axis of the (Ty, 1, n_values) predictions.",
+       ("np.argmax(np.array(pred), axis=-1)", "np.argmax(np.array(pred)[:, 0, :], axis=-1)"))
 
 
 @correct("np.eye rows for the one-hot results")
@@ -475,13 +360,11 @@ def predict_and_sample__direct_call(inference_model, x_initializer, a_initialize
     return results, indices
 
 
-@wrong("tf.one_hot keeps the length-1 axis of indices (Ty, 1), which makes results (Ty, 1, n_values); "
-       "results are (Ty, n_values): to_categorical(indices, num_classes=n_values) drops that axis.")
-def predict_and_sample__one_hot_keeps_axis(inference_model, x_initializer, a_initializer, c_initializer):
-    pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)
-    indices = np.argmax(np.array(pred), axis=-1)
-    results = tf.one_hot(indices, depth=x_initializer.shape[-1]).numpy()
-    return results, indices
+mutant(oracle.predict_and_sample, "one_hot_keeps_axis",
+       "tf.one_hot keeps the length-1 axis of indices (Ty, 1), which makes results (Ty, 1, n_values); "
+       "results are (Ty, n_values): to_categorical(indices, num_classes=n_values) drops that axis.",
+       ("to_categorical(indices, num_classes=x_initializer.shape[-1])",
+        "tf.one_hot(indices, depth=x_initializer.shape[-1]).numpy()"))
 
 
 @correct("the original course's template: start values as default arguments, predict without verbose, "
