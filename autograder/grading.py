@@ -6,7 +6,6 @@ returns the points earned, which nbgrader reads as the cell's partial credit.
 import contextlib
 import copy
 import os
-import sys
 from dataclasses import dataclass, field
 from typing import Callable
 

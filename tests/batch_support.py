@@ -52,7 +52,6 @@ def assert_demo_grades(table, assignment):
     """The demo class's grades ({student: {function: points}}): the reference at full marks, the
     untouched release at zero, each buggy student below full in exactly its own functions."""
     from autograder import assignments
-    from autograder import assignments
     points = {g.function: g.points for g in assignments.graders(assignment)}
     assert sorted(table) == sorted(["reference", "untouched", *assignments.demo_students(assignment)])
     assert table["reference"] == points

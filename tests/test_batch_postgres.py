@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from autograder import assignments
-from autograder import assignments
 from batch_support import assert_demo_grades, make_course, not_graded, run_batch
 
 pytestmark = pytest.mark.xdist_group("batch")

@@ -4,7 +4,6 @@ import pytest
 
 from autograder import assignments
 from autograder.killrate import grade_entry
-from autograder import assignments
 from autograder.assignments import graded_names
 
 SEEDS = (11, 2024, 777)

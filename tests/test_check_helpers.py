@@ -3,7 +3,6 @@ release as a plain file that needs nothing of the grading package."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest

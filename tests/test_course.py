@@ -14,7 +14,6 @@ from nbclient import NotebookClient
 from autograder.assignments import ASSIGNMENTS
 from autograder.course import REPOSITORY, nbgrader, nbgrader_meta, release_notebook, source_notebook
 from autograder import assignments
-from autograder import assignments
 from autograder.grading import EXTRA_CREDIT_TYPE
 
 pytestmark = pytest.mark.xdist_group("course")

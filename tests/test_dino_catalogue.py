@@ -9,7 +9,6 @@ import pytest
 
 from autograder import assignments
 from autograder.killrate import notebook_namespace
-from autograder import assignments
 from autograder.assignments import graded_names
 from autograder.grading import run
 

@@ -11,7 +11,6 @@ from nbclient import NotebookClient
 
 from autograder import assignments
 from autograder.course import nbgrader_meta, source_notebook
-from autograder import assignments
 
 ASSIGNMENT = "dinosaur_island"
 pytestmark = pytest.mark.xdist_group("course")  # a kernel of its own: keep it off the busy workers

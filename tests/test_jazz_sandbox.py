@@ -11,7 +11,6 @@ import pytest
 from autograder import assignments
 from autograder.assignments.jazz_lstm.catalogue import LAYER_INPUT_BY_KEYWORD, TF_ON_SYMBOLIC
 from autograder.course import generate_release, grade_table, solutions, write_submission
-from autograder import assignments
 from batch_support import make_course, not_graded, run_batch
 
 ASSIGNMENT = "jazz_lstm"
