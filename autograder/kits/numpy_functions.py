@@ -67,6 +67,8 @@ class Spec:
     terms: [(label, hint, zero(args) -> args)] term isolation: args with every other term zeroed.
     intermediates: [(cache index, label, hint)] values inside the cache to localise a mistake.
     steps: for a sequence function, how its step caches are made (StepCaches).
+    cache_hint: the hint for a wrong cache, when its layout is more than cache_labels in order
+    (e.g. a list of one cache per layer).
     """
     function: str
     points: float
@@ -79,6 +81,7 @@ class Spec:
     intermediates: list = field(default_factory=list)
     bonus: bool = False
     steps: StepCaches = None
+    cache_hint: str = None
 
 
 def at(sizes, mismatch):
@@ -172,6 +175,7 @@ def by_problem(rng, dims, run_one):
 ONLY_SHOWS_WITH = {
     "T_x": "what passes from one time step to the next, and the sum over the time steps",
     "m": "how the examples (the columns) are combined: sums over axis 1, a division by m",
+    "L": "what passes from one layer to the next, and which initial state and parameters each layer uses",
 }
 ONLY_SHOWS_DEFAULT = "transposes and the order of matrix products, which a size of 1 hides"
 
@@ -286,6 +290,8 @@ def forward_grader(assignment, oracle, spec):
         if spec.steps is not None and isinstance(actual, (tuple, list)) and len(actual) == len(expected) \
                 and overwritten_step(spec.steps, actual[-1], expected[-1]) is not None:
             return OVERWRITTEN_CACHE_HINT
+        if spec.cache_hint:
+            return f"The backward pass reads the cache: {spec.cache_hint}"
         return (f"The backward pass reads the cache: store {spec.outputs[-1]} = "
                 f"({', '.join(spec.cache_labels)}) in this order, each item as the step computed it.")
 

@@ -995,6 +995,150 @@ def _gru_cell_backward_checks(target, forward):
 
 
 # ---------------------------------------------------------------------------
+# Bonus: deep (stacked) RNN
+# ---------------------------------------------------------------------------
+def _check_list(check, value, length, what, hint):
+    if not isinstance(value, (list, tuple)) or len(value) != length:
+        _fail(check, f"{what} should be a list of length {length}.",
+              expected=f"list of length {length}", got=_describe(value), hint=hint)
+
+
+def _check_rnn_caches(check, caches, inputs, T_x, what, hint):
+    """`caches` must look like rnn_forward's caches of a run over the sequence `inputs`."""
+    _check_sequence(check, caches, 2, what, hint)
+    _check_list(check, caches[0], T_x, f"{what}[0]", hint)
+    _check_close(check, caches[1], inputs, f"{what}[1] should be the sequence that run read", hint)
+
+
+def _deep_rnn_forward_checks(target, rnn_forward=None):
+    """Own checks of deep_rnn_forward; each layer is compared with the student's rnn_forward run
+    on the states of the layer below."""
+    check = "check_deep_rnn_forward"
+    for seed, (n_x, widths, n_y, m, T_x) in enumerate([(3, (5, 4), 2, 3, 4), (1, (1,), 1, 1, 1),
+                                                       (2, (3, 1, 2), 4, 1, 2)]):
+        rng = np.random.default_rng(1300 + seed)
+        L = len(widths)
+        x = _normal(rng, n_x, m, T_x)
+        a0 = [_normal(rng, n_a, m) for n_a in widths]
+        params = [_rnn_parameters(rng, n_in, n_a, n_y) for n_in, n_a in zip((n_x,) + widths[:-1], widths)]
+        before = _snapshot(x, *a0, *params)
+        out = target(x, a0, params)
+        _check_unchanged(check, before, (x, *a0, *params),
+                         ("x", *[f"a0[{l}]" for l in range(L)], *[f"parameters[{l}]" for l in range(L)]))
+
+        _check_sequence(check, out, 3, "the return value", "return a, y_pred, caches (in that order).")
+        a, y_pred, caches = out
+        _check_list(check, a, L, "a", "a holds the hidden states of every layer: a[l] for layer l.")
+        for l, n_a in enumerate(widths):
+            _check_shape(check, a[l], (n_a, m, T_x), f"a[{l}]",
+                         f"a[{l}] holds layer {l}'s states: shape (n_a of that layer, m, T_x).")
+        _check_shape(check, y_pred, (n_y, m, T_x), "y_pred", "y_pred has shape (n_y, m, T_x).")
+        for t in range(T_x):
+            _check_probabilities(check, y_pred[:, :, t], f"y_pred[:, :, {t}]")
+        _check_list(check, caches, L, "caches", "caches[l] is the cache rnn_forward returned for layer l.")
+        for l in range(L):
+            below = x if l == 0 else a[l - 1]
+            _check_rnn_caches(check, caches[l], below, T_x, f"caches[{l}]",
+                              "caches[l] is the cache rnn_forward returned for layer l, whose input is "
+                              + ("x." if l == 0 else f"a[{l - 1}], the states of the layer below."))
+
+        if rnn_forward is not None:
+            for l in range(L):
+                below = "x" if l == 0 else f"a[{l - 1}]"
+                a_l, y_l, _ = rnn_forward(x if l == 0 else a[l - 1], a0[l], params[l])
+                _check_close(check, a[l], a_l,
+                             f"a[{l}] should equal your rnn_forward run over {below} from a0[{l}] "
+                             f"with parameters[{l}]",
+                             "layer l+1 reads the states of layer l as its input sequence (layer 0 "
+                             "reads x), and every layer has its own a0[l] and parameters[l].")
+            _check_close(check, y_pred, y_l,
+                         "y_pred should be the predictions of the top layer (your rnn_forward on it)",
+                         "a deep RNN predicts from its last layer; the output layers below are unused.")
+
+
+def check_deep_rnn_forward(target):
+    """Visible checks for deep_rnn_forward(x, a0, parameters)."""
+    _visible_check("deep_rnn_forward", target)
+
+
+# ---------------------------------------------------------------------------
+# Bonus: bidirectional RNN
+# ---------------------------------------------------------------------------
+def _brnn_forward_checks(target, rnn_forward=None, cell=None):
+    """Own checks of brnn_forward: shapes, each direction against the student's own rnn_forward
+    and rnn_cell_forward, the prediction from both states, and the symmetry of time reversal."""
+    check = "check_brnn_forward"
+    for seed, (n_x, n_a, n_y, m, T_x) in enumerate([(3, 4, 2, 3, 5), (1, 1, 1, 1, 1), (2, 3, 4, 1, 2)]):
+        rng = np.random.default_rng(1400 + seed)
+        x = _normal(rng, n_x, m, T_x)
+        a0_fwd, a0_bwd = _normal(rng, n_a, m), _normal(rng, n_a, m)
+        params = {"fwd": _rnn_parameters(rng, n_x, n_a, n_y), "bwd": _rnn_parameters(rng, n_x, n_a, n_y),
+                  "Wy": _normal(rng, n_y, 2 * n_a, scale=0.5), "by": _normal(rng, n_y, 1, scale=0.5)}
+        before = _snapshot(x, a0_fwd, a0_bwd, params["fwd"], params["bwd"], params["Wy"], params["by"])
+        out = target(x, a0_fwd, a0_bwd, params)
+        _check_unchanged(check, before, (x, a0_fwd, a0_bwd, params["fwd"], params["bwd"], params["Wy"],
+                                         params["by"]),
+                         ("x", "a0_fwd", "a0_bwd", "parameters['fwd']", "parameters['bwd']",
+                          "parameters['Wy']", "parameters['by']"))
+
+        _check_sequence(check, out, 4, "the return value",
+                        "return a_fwd, a_bwd, y_pred, caches (in that order).")
+        a_fwd, a_bwd, y_pred, caches = out
+        _check_shape(check, a_fwd, (n_a, m, T_x), "a_fwd", "a_fwd has shape (n_a, m, T_x).")
+        _check_shape(check, a_bwd, (n_a, m, T_x), "a_bwd",
+                     "a_bwd has shape (n_a, m, T_x), in time order like a_fwd.")
+        _check_shape(check, y_pred, (n_y, m, T_x), "y_pred", "y_pred has shape (n_y, m, T_x).")
+        for t in range(T_x):
+            _check_probabilities(check, y_pred[:, :, t], f"y_pred[:, :, {t}]")
+            both = np.concatenate([a_fwd[:, :, t], a_bwd[:, :, t]], axis=0)
+            _check_close(check, y_pred[:, :, t], softmax(params["Wy"] @ both + params["by"]),
+                         f"y_pred[:, :, {t}] should equal softmax(Wy @ [a_fwd; a_bwd] + by) at step {t}, "
+                         "computed from the states you returned",
+                         "stack the forward state ABOVE the backward one (np.concatenate, axis 0) and "
+                         "use the BRNN's own Wy and by, not the output layers of the two directions.")
+
+        if rnn_forward is not None:
+            _check_close(check, a_fwd, rnn_forward(x, a0_fwd, params["fwd"])[0],
+                         "a_fwd should equal your rnn_forward run over x from a0_fwd with parameters['fwd']",
+                         "the forward direction is an ordinary RNN over x.")
+        if cell is not None:
+            last = T_x - 1
+            _check_close(check, a_bwd[:, :, last], cell(x[:, :, last], a0_bwd, params["bwd"])[0],
+                         f"a_bwd[:, :, {last}] should be one step of your rnn_cell_forward from a0_bwd "
+                         f"on the last input x[:, :, {last}], with parameters['bwd']",
+                         "the backward direction starts at the LAST time step, from a0_bwd, and "
+                         "a_bwd[:, :, t] holds its state at time t (flip the reversed run back).")
+            for t in range(last - 1, -1, -1):
+                _check_close(check, a_bwd[:, :, t], cell(x[:, :, t], a_bwd[:, :, t + 1], params["bwd"])[0],
+                             f"a_bwd[:, :, {t}] should be your rnn_cell_forward of x[:, :, {t}] and "
+                             f"a_bwd[:, :, {t + 1}], with parameters['bwd']",
+                             "the backward direction runs from t = T_x-1 down to 0, each step reading "
+                             "the state of the step AFTER it in time.")
+
+        cache_hint = ("caches = (caches_fwd, caches_bwd): what rnn_forward returned for the forward "
+                      "run over x and for the backward run over x[:, :, ::-1].")
+        _check_sequence(check, caches, 2, "caches", cache_hint)
+        _check_rnn_caches(check, caches[0], x, T_x, "caches[0] (caches_fwd)", cache_hint)
+        _check_rnn_caches(check, caches[1], x[:, :, ::-1], T_x, "caches[1] (caches_bwd)", cache_hint)
+
+        if seed == 0:  # reversing time swaps the roles of the two directions
+            swapped = {"fwd": params["bwd"], "bwd": params["fwd"], "by": params["by"],
+                       "Wy": np.concatenate([params["Wy"][:, n_a:], params["Wy"][:, :n_a]], axis=1)}
+            mirror = target(x[:, :, ::-1].copy(), a0_bwd, a0_fwd, swapped)
+            for got, want, name in zip(mirror[:3], (a_bwd, a_fwd, y_pred), ("a_fwd", "a_bwd", "y_pred")):
+                _check_close(check, got, want[:, :, ::-1],
+                             f"on the time-reversed x with the two directions swapped, {name} should be "
+                             "the original result reversed in time",
+                             "a BRNN treats both directions alike: the backward direction is the forward "
+                             "one run over x[:, :, ::-1], its states flipped back into time order.")
+
+
+def check_brnn_forward(target):
+    """Visible checks for brnn_forward(x, a0_fwd, a0_bwd, parameters)."""
+    _visible_check("brnn_forward", target)
+
+
+# ---------------------------------------------------------------------------
 # What builds on what
 # ---------------------------------------------------------------------------
 # function -> the functions whose checks run first, every one it builds on directly or through
@@ -1008,6 +1152,8 @@ _PREREQUISITES = {
     "lstm_backward": ("lstm_cell_forward", "lstm_cell_backward", "lstm_forward"),
     "simple_gru_cell_backward": ("simple_gru_cell_forward",),
     "gru_cell_backward": ("gru_cell_forward",),
+    "deep_rnn_forward": ("rnn_cell_forward", "rnn_forward"),
+    "brnn_forward": ("rnn_cell_forward", "rnn_forward"),
 }
 
 # backward function -> the forward function its gradients are compared with
@@ -1028,6 +1174,9 @@ _OWN_CHECKS = {
     "lstm_forward": lambda target, functions: _lstm_forward_checks(target, functions.get("lstm_cell_forward")),
     "simple_gru_cell_forward": lambda target, functions: _simple_gru_cell_forward_checks(target),
     "gru_cell_forward": lambda target, functions: _gru_cell_forward_checks(target),
+    "deep_rnn_forward": lambda target, functions: _deep_rnn_forward_checks(target, functions.get("rnn_forward")),
+    "brnn_forward": lambda target, functions: _brnn_forward_checks(target, functions.get("rnn_forward"),
+                                                                   functions.get("rnn_cell_forward")),
 }
 
 

@@ -1,4 +1,5 @@
-"""Hidden tests of assignment 1: RNN, LSTM and GRU cells, forward and backward, in numpy.
+"""Hidden tests of assignment 1: RNN, LSTM and GRU cells, forward and backward, and deep and
+bidirectional RNNs built on rnn_forward, in numpy.
 
 Inputs are float64 and drawn fresh per grading run; weights are small enough that tanh and
 sigmoid stay out of saturation, so a wrong term always shows in the values.
@@ -115,6 +116,67 @@ FORWARD_SPECS = [
 ]
 
 
+
+# ------------------------------------------------- deep and bidirectional RNNs (extension)
+
+def deep_rnn_args(rng, s):
+    """x, a0 and parameters of a stack of L layers of n_a units each (layer 1 reads n_x inputs).
+    Equal widths: a mix-up of layers (a0[0] for every layer) shows in the values, not as a crash."""
+    layers = [parameters(rng, "rnn", dict(s, n_x=n_in)) for n_in in [s["n_x"]] + [s["n_a"]] * (s["L"] - 1)]
+    return sequence(rng, s), [state(rng, s) for _ in range(s["L"])], layers
+
+
+def brnn_args(rng, s):
+    """x, a0_fwd, a0_bwd and the two directions' parameters with the output layer Wy, by."""
+    x, a0_fwd, a0_bwd = sequence(rng, s), state(rng, s), state(rng, s)
+    params = {"fwd": parameters(rng, "rnn", s), "bwd": parameters(rng, "rnn", s),
+              "Wy": rng.normal(0, 0.6, (s["n_y"], 2 * s["n_a"])), "by": rng.normal(0, 0.6, (s["n_y"], 1))}
+    return x, a0_fwd, a0_bwd, params
+
+
+def every_layer(key, first=0):
+    """Zero `key` in the parameters of layers first.. of a deep RNN (term isolation)."""
+    def zero(args):
+        for layer in args[2][first:]:
+            zeroed((layer,), key)
+        return args
+    return zero
+
+
+def direction_only(kept):
+    """Switch off the other direction of a BRNN: with its Wax, Waa and ba zero, its states are 0."""
+    def zero(args):
+        zeroed((args[3]["bwd" if kept == "fwd" else "fwd"],), "Wax", "Waa", "ba")
+        return args
+    return zero
+
+
+DEEP_TERMS = [
+    ("each layer's input from the layer below", "at step t layer l+1 reads layer l's state of the same step, "
+     "a[l][:, :, t] (layer 1 reads x[:, :, t]), and y_pred comes from the top layer.", every_layer("Waa")),
+    ("each layer's own recurrence", "every layer l starts from its own a0[l] and uses its own parameters[l].",
+     every_layer("Wax", first=1)),
+]
+BRNN_TERMS = [
+    ("the forward direction", "a_fwd = rnn_forward(x, a0_fwd, parameters['fwd']) and y_pred[:, :, t] = "
+     "softmax(Wy [a_fwd_t; a_bwd_t] + by), the forward state in the first n_a rows.", direction_only("fwd")),
+    ("the backward direction", "the backward direction is rnn_forward over the reversed sequence x[:, :, ::-1] "
+     "from a0_bwd with parameters['bwd']; flip its states back (a_bwd[:, :, t] is the state at time t); "
+     "they are the last n_a rows of [a_fwd_t; a_bwd_t].", direction_only("bwd")),
+]
+
+EXTENSION_SPECS = [
+    Spec("deep_rnn_forward", 5, SEQUENCE_DIMS + ("L",), ("a", "y_pred", "caches"), deep_rnn_args,
+         cache_hint="caches is a list of L items, caches[l] the cache rnn_forward returned for layer l "
+                    "(its input: x for layer 0, a[l - 1] above).", terms=DEEP_TERMS, bonus=True),
+    Spec("brnn_forward", 5, SEQUENCE_DIMS, ("a_fwd", "a_bwd", "y_pred", "caches"), brnn_args,
+         cache_labels=("caches_fwd", "caches_bwd"),
+         cache_hint="caches = (caches_fwd, caches_bwd), the caches rnn_forward returned for the two "
+                    "directions: caches_bwd those of its run over x[:, :, ::-1], as that run made them.",
+         terms=BRNN_TERMS, bonus=True),
+]
+
+
 # ---------------------------------------------------------------------------- backward specs
 
 def cell_problem(forward, make_args, upstream_from_cache=False):
@@ -173,7 +235,8 @@ BACKWARD_SPECS = [
 
 NOTEBOOK_ORDER = ["rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward",
                   "rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward",
-                  "simple_gru_cell_forward", "simple_gru_cell_backward", "gru_cell_forward", "gru_cell_backward"]
-_graders = {spec.function: forward_grader(ASSIGNMENT, oracle, spec) for spec in FORWARD_SPECS}
+                  "simple_gru_cell_forward", "simple_gru_cell_backward", "gru_cell_forward", "gru_cell_backward",
+                  "deep_rnn_forward", "brnn_forward"]
+_graders = {spec.function: forward_grader(ASSIGNMENT, oracle, spec) for spec in FORWARD_SPECS + EXTENSION_SPECS}
 _graders.update({spec.function: backward_grader(ASSIGNMENT, oracle, spec) for spec in BACKWARD_SPECS})
 GRADERS = [_graders[name] for name in NOTEBOOK_ORDER]

@@ -209,3 +209,41 @@ def gru_cell_backward(da_next, cache):
             "dWr": dzr @ concat.T, "dbr": dzr.sum(axis=1, keepdims=True),
             "dWu": dzu @ concat.T, "dbu": dzu.sum(axis=1, keepdims=True),
             "dWc": dzc @ gated.T, "dbc": dzc.sum(axis=1, keepdims=True)}
+
+
+# ---------------------------------------------- deep and bidirectional RNNs (extension)
+
+def deep_rnn_forward(x, a0, parameters):
+    """A stack of L RNN layers: layer l's hidden states are layer l+1's input sequence.
+    x (n_x, m, T_x); a0: list of L initial states (n_a_l, m); parameters: list of L
+    rnn_forward dicts (Wax (n_a_l, n_a_{l-1}) with n_a_0 = n_x, Waa, ba, Wya (n_y, n_a_l), by);
+    only the top layer's output layer is used.
+    Returns a (list of L arrays (n_a_l, m, T_x)), y_pred (n_y, m, T_x) from the top layer,
+    caches (list of L rnn_forward caches)."""
+    a, caches = [], []
+    layer_input = x
+    for l in range(len(parameters)):
+        a_l, y_l, cache_l = rnn_forward(layer_input, a0[l], parameters[l])
+        a.append(a_l)
+        caches.append(cache_l)
+        layer_input = a_l
+    y_pred = y_l  # the top layer's predictions; those of the layers below are not used
+    return a, y_pred, caches
+
+
+def brnn_forward(x, a0_fwd, a0_bwd, parameters):
+    """A bidirectional RNN. x (n_x, m, T_x); a0_fwd, a0_bwd (n_a, m); parameters: "fwd" and
+    "bwd", rnn_forward dicts of the two directions (their own output layers are not used),
+    Wy (n_y, 2 n_a) and by (n_y, 1). The backward direction is rnn_forward over x[:, :, ::-1].
+    Returns a_fwd, a_bwd (n_a, m, T_x), both in time order; y_pred (n_y, m, T_x) with
+    y_pred[:, :, t] = softmax(Wy [a_fwd_t; a_bwd_t] + by); caches (caches_fwd, caches_bwd),
+    the two rnn_forward caches (caches_bwd of the run over the reversed sequence)."""
+    a_fwd, _, caches_fwd = rnn_forward(x, a0_fwd, parameters["fwd"])
+    a_bwd_reversed, _, caches_bwd = rnn_forward(x[:, :, ::-1], a0_bwd, parameters["bwd"])
+    a_bwd = a_bwd_reversed[:, :, ::-1]
+    n_y, T_x = parameters["Wy"].shape[0], x.shape[2]
+    y_pred = np.zeros((n_y, x.shape[1], T_x))
+    for t in range(T_x):
+        concat = np.concatenate([a_fwd[:, :, t], a_bwd[:, :, t]], axis=0)
+        y_pred[:, :, t] = softmax(parameters["Wy"] @ concat + parameters["by"])
+    return a_fwd, a_bwd, y_pred, (caches_fwd, caches_bwd)
