@@ -289,7 +289,65 @@ def model_outputs(model, inputs):
     return [np.asarray(o, dtype=float) for o in (out if isinstance(out, (list, tuple)) else [out])]
 
 
-HELPERS = {"keras_layers": keras_layers, "model_facts": model_facts, "model_outputs": model_outputs}
+def keras_summary(model):
+    """What graders check of any Keras model's architecture, as plain data: its inputs and
+    outputs (batch axis left out, None for any length), parameter count, and per layer its
+    class, units, activation, return_sequences, weight shapes and (for a wrapper such as
+    TimeDistributed) the same facts of the layer it wraps."""
+    import keras
+
+    def layer_facts(layer):
+        config = layer.get_config()
+        facts = {"class": type(layer).__name__, "units": config.get("units"),
+                 "activation": config.get("activation") if isinstance(config.get("activation"), str) else None,
+                 "return_sequences": config.get("return_sequences"),
+                 "weight_shapes": [tuple(int(d) for d in w.shape) for w in layer.weights]}
+        inner = getattr(layer, "layer", None)
+        facts["wraps"] = layer_facts(inner) if isinstance(inner, keras.layers.Layer) else None
+        return facts
+
+    def dims(shape):
+        return tuple(None if d is None else int(d) for d in shape[1:])
+
+    if not isinstance(model, keras.Model):
+        return {"is_model": False, "type": type(model).__name__}
+    return {"is_model": True, "type": type(model).__name__,
+            "input_shapes": [dims(i.shape) for i in model.inputs],
+            "output_shapes": [dims(o.shape) for o in model.outputs],
+            "parameters": int(model.count_params()), "layers": [layer_facts(layer) for layer in model.layers]}
+
+
+def keras_outputs_with_weights(model, weights, x):
+    """The model's output on x, as float64, after model.set_weights(weights) (float32)."""
+    model.set_weights([np.asarray(w, dtype="float32") for w in weights])
+    return np.asarray(model(np.asarray(x, dtype="float32")), dtype=float)
+
+
+def keras_metric_on_tensors(function, y_true, y_pred):
+    """function(y_true, y_pred) called eagerly on Keras tensors (float32), as float64."""
+    from keras import ops
+    return np.asarray(function(ops.convert_to_tensor(np.asarray(y_true, dtype="float32")),
+                               ops.convert_to_tensor(np.asarray(y_pred, dtype="float32"))), dtype=float)
+
+
+def keras_compiled_metric(function, y_true, y_pred):
+    """The value model.evaluate reports for `function` given as a metric of a compiled model
+    (graph mode: the function is traced on symbolic tensors), on one batch of y_pred against
+    y_true: the mean of what the function returns."""
+    import keras
+    inputs = keras.Input(shape=np.shape(y_pred)[1:])
+    model = keras.Model(inputs, keras.layers.Identity()(inputs))
+    model.compile(loss="mse", metrics=[function], jit_compile=False)
+    values = model.evaluate(np.asarray(y_pred, dtype="float32"), np.asarray(y_true, dtype="float32"),
+                            batch_size=len(y_pred), verbose=0, return_dict=True)
+    return float(next(value for name, value in values.items() if name != "loss"))
+
+
+HELPERS = {"keras_layers": keras_layers, "model_facts": model_facts, "model_outputs": model_outputs,
+           "keras_summary": keras_summary, "keras_outputs_with_weights": keras_outputs_with_weights,
+           "keras_metric_on_tensors": keras_metric_on_tensors, "keras_compiled_metric": keras_compiled_metric}
+# Helpers that take the student's graded function as their first argument.
+HELPERS_OF_FUNCTION = ("keras_metric_on_tensors", "keras_compiled_metric")
 
 
 # -------------------------------------------------------------------- the kernel's side
@@ -441,9 +499,13 @@ class Agent:
     def op_call(self, request):
         """Call the student's function (or a helper) on the arguments; return its result, or
         the exception it raised, and (in_place) the arguments as the call left them."""
-        target = self.namespace.get(request["function"]) if request["target"] == "student" \
-            else HELPERS[request["function"]]
         args = request["args"]
+        if request["target"] == "student":
+            target = self.namespace.get(request["function"])
+        else:
+            target = HELPERS[request["function"]]
+            if request["function"] in HELPERS_OF_FUNCTION:  # handed the graded function, never another name
+                args = (self.namespace.get(request.get("student")), *args)
         try:  # tensors become arrays within the time limit: their .numpy() is the student's code
             result = call_quietly(lambda *given: as_arrays(target(*given)), args, request["cpu_seconds"],
                                   request["wall_seconds"])

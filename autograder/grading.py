@@ -156,10 +156,13 @@ class StudentCode:
         return self.guarded(self.function, self.name, args)
 
     def helper(self, name, *args, label=None):
-        """Run one of the sandbox agent's helpers (`keras_layers`, `model_facts`,
-        `model_outputs`) where the student's code runs; `label` names it in messages when
-        its failure is the student's (running a model they built)."""
-        from .agent import HELPERS
+        """Run one of the sandbox agent's helpers (agent.HELPERS; those named in
+        agent.HELPERS_OF_FUNCTION get the student's function first) where the student's code
+        runs; `label` names it in messages when its failure is the student's (running a model
+        they built)."""
+        from .agent import HELPERS, HELPERS_OF_FUNCTION
+        if name in HELPERS_OF_FUNCTION:  # these take the student's function first
+            args = (self.function, *args)
         return self.guarded(HELPERS[name], label or name, args)
 
     def expose(self, obj, methods):

@@ -336,7 +336,7 @@ class RemoteStudentCode:
     def _call(self, target, function, label, args, in_place):
         limits = self.session.limits
         reply = self.session.request({"op": "call", "target": target, "function": function, "args": args,
-                                      "in_place": in_place, "cpu_seconds": limits.call_seconds,
+                                      "student": self.name, "in_place": in_place, "cpu_seconds": limits.call_seconds,
                                       "wall_seconds": limits.wall(limits.call_seconds)})
         if reply.get("timeout"):
             raise timeout_mismatch(label, reply["timeout"], limits)

@@ -1,0 +1,1 @@
+../../autograder/check_helpers.py

@@ -1,0 +1,1 @@
+../student_nbgrader_config.py

@@ -1,0 +1,1 @@
+../../autograder/assignments/time_series_forecasting/series.py
