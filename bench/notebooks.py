@@ -40,13 +40,13 @@ print(json.dumps({"seconds": seconds, "peak_mib": resource.getrusage(resource.RU
 
 
 def main():
-    print(f"{'assignment':<20} {'run (s)':>8} {'of budget':>10} {'peak kernel memory (MiB)':>25} {'of budget':>10}")
+    print(f"{'assignment':<24} {'run (s)':>8} {'of budget':>10} {'peak kernel memory (MiB)':>25} {'of budget':>10}")
     for assignment in ASSIGNMENTS:
         with tempfile.TemporaryDirectory() as scratch:
             done = subprocess.run([sys.executable, "-c", RUN_ONE, assignment, scratch], cwd=REPOSITORY,
                                   capture_output=True, text=True, check=True)
         figures = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"{assignment:<20} {figures['seconds']:>8.1f} {figures['seconds'] / BUDGET_SECONDS:>10.2f} "
+        print(f"{assignment:<24} {figures['seconds']:>8.1f} {figures['seconds'] / BUDGET_SECONDS:>10.2f} "
               f"{figures['peak_mib']:>25.0f} {figures['peak_mib'] / BUDGET_MIB:>10.2f}")
 
 

@@ -155,6 +155,10 @@ CASES = {  # name: (workdir, hide, keep), relative to the `machine` (absolute pa
     "everything kept but the hidden course": ("scratch/work", ["course"], ["."]),
     "a kept folder that is also hidden": ("scratch/work", ["env"], ["env"]),
     "a Python under /usr/local": ("scratch/work", ["course"], ["/usr/local"]),
+    "a kept folder holding the hidden course, the scratch folder inside that": (
+        "course/scratch/work", ["course"], ["."]),
+    "a kept folder holding the hidden course, an environment inside that": (
+        "scratch/work", ["course"], [".", "course/.venv"]),
     "this machine's Python, the package and repository hidden": (
         "scratch/work", [str(PACKAGE), str(PACKAGE.parent)], sandbox.PYTHON),
 }

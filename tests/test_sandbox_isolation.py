@@ -117,6 +117,24 @@ def test_the_grading_package_is_an_empty_folder_even_inside_the_kept_environment
     assert "Read-only file system" in written
 
 
+def test_a_scratch_folder_inside_a_hidden_course_inside_a_kept_folder_is_the_kernels_own(tmp_path):
+    """A layout where the kept folder holds the hidden course and the scratch folder lies inside
+    that: the kernel starts, writes and reads its scratch folder without being recorded as
+    tampering, and sees nothing else of the course (a neighbour of the scratch folder)."""
+    kept = tmp_path / "kept"
+    scratch = kept / "course" / "grading"
+    scratch.mkdir(parents=True)
+    (kept / "course" / "solutions.py").write_text("SECRET = 1\n")
+    for folder in [kept, *kept.rglob("*")]:
+        folder.chmod(0o755 if folder.is_dir() else 0o644)
+    code = (f"import json, os, sys\nopen('notes.txt', 'w').write('mine')\nfound = [open('notes.txt').read(), "
+            f"os.path.exists({str(kept / 'course' / 'solutions.py')!r}), os.path.exists({str(kept)!r}), "
+            "sys.modules['_grading_agent'].READS]\nprint(json.dumps(found))")
+    with sandboxed_kernel(scratch, LIMITS, hide=[str(kept / "course")], keep=[*sandbox.PYTHON, str(kept)]) as kernel:
+        kernel.boot_agent()  # as a grading session does: its audit hook records what is opened
+        assert last_json(printed(kernel, code)) == ["mine", False, True, []]
+
+
 def test_tmp_var_tmp_and_dev_shm_are_private_size_limited_and_vanish_with_the_sandbox(tmp_path):
     name = f"left-behind-{uuid.uuid4().hex}"
     limits = Limits(memory_mb=400)  # each tmpfs: a quarter, 100 MiB

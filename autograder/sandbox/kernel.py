@@ -115,22 +115,25 @@ def sandbox_command(command, workdir, uid, hide=(), keep=(), tmpfs_mb=64, etc=No
         made.add(parent)
     for folder in TMPFS:  # first: a kept path may lie below /tmp
         at(folder, "--size", str(tmpfs_mb * 2 ** 20), "--perms", "1777", "--tmpfs", folder)
-    shown = []
-    for path in [p for p in SYSTEM if os.path.lexists(p)] + sorted(p for p in keep if os.path.isdir(p)):
-        if os.path.islink(path):
-            at(path, "--symlink", os.readlink(path), path)
-        else:
-            at(path, "--ro-bind", path, path)
-            shown.append(path)
-    for folder in sorted(hide):
-        if os.path.isdir(folder) and any(within(folder, path) and folder != path for path in shown):
-            argv.extend(["--tmpfs", folder, "--remount-ro", folder])
+    # Mounts go parents first, whatever their kind, so that a mount inside another (a kept
+    # environment or the scratch folder inside a hidden folder inside a kept one) is made after
+    # it and stays visible; hidden folders become read-only last, once what lies inside is made.
+    shown = [p for p in SYSTEM if os.path.lexists(p)] + sorted(p for p in keep if os.path.isdir(p))
+    mounts = [(path, 0, ["--symlink", os.readlink(path), path] if os.path.islink(path) else
+               ["--ro-bind", path, path]) for path in shown]
+    hidden = [folder for folder in sorted(hide) if os.path.isdir(folder) and any(
+        within(folder, path) and folder != path for path in shown if not os.path.islink(path))]
+    mounts += [(folder, 1, ["--tmpfs", folder]) for folder in hidden]
+    mounts.append((str(workdir), 2, ["--bind", str(workdir), str(workdir)]))
+    for path, _, operation in sorted(mounts, key=lambda mount: (Path(mount[0]).parts, mount[1])):
+        at(path, *operation)
     for path in HOST_ETC:
         if os.path.exists(path):
             at(path, "--ro-bind", path, path)
     for name, descriptor in (etc or {}).items():
         at(f"/etc/{name}", "--perms", "0644", "--ro-bind-data", str(descriptor), f"/etc/{name}")
-    at(str(workdir), "--bind", str(workdir), str(workdir))
+    for folder in hidden:
+        argv.extend(["--remount-ro", folder])
     return argv + ["--chdir", str(workdir), "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                    "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", *command]
 
@@ -667,10 +670,11 @@ class SandboxedKernel:
         """Load the grading agent before any student code: it remembers what the student's
         code might patch and adds its audit hook."""
         source = AGENT_FILE.read_text()
+        # the scratch folder is the kernel's own even inside a hidden folder: opening it is no tampering
         code = ("import sys as _s, types as _t\n"
                 "_m = _t.ModuleType('_grading_agent'); _m.__file__ = %r\n"
                 "exec(compile(%r, %r, 'exec'), _m.__dict__); _s.modules['_grading_agent'] = _m\n"
-                "_m.install(get_ipython(), %r, %r); del _s, _t, _m\n") % (AGENT_NAME, source, AGENT_NAME,
-                                                                           self.hide, self.keep)
+                "_m.install(get_ipython(), %r, %r); del _s, _t, _m\n") % (
+                    AGENT_NAME, source, AGENT_NAME, self.hide, [*self.keep, os.path.realpath(self.workdir)])
         with self.grader_trouble("the grading agent could not be loaded"):
             self.execute(code, START_SECONDS, collect=False)
