@@ -168,7 +168,8 @@ def test_with_the_worker_lists_the_kernel_may_read_its_python_but_not_the_gradin
 
 def test_the_kernel_gives_the_agent_and_bwrap_the_same_real_paths(tmp_path, monkeypatch):
     """SandboxedKernel takes hide and keep as real paths, and boots the agent with exactly
-    those lists (read from the code it would send the kernel, which is not started here)."""
+    those lists, its scratch folder kept too (read from the code it would send the kernel,
+    which is not started here)."""
     course, env = tmp_path / "course", tmp_path / "env"
     course.mkdir(), env.mkdir()
     (tmp_path / "course-link").symlink_to(course)
@@ -180,4 +181,5 @@ def test_the_kernel_gives_the_agent_and_bwrap_the_same_real_paths(tmp_path, monk
     kernel.boot_agent()
     install = next(node for node in ast.walk(ast.parse(sent[0]))
                    if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "install")
-    assert [ast.literal_eval(argument) for argument in install.args[1:]] == [kernel.hide, kernel.keep]
+    assert [ast.literal_eval(argument) for argument in install.args[1:]] == [
+        kernel.hide, [*kernel.keep, os.path.realpath(tmp_path / "work")]]
