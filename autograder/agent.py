@@ -377,10 +377,12 @@ def write_back(original, updated):
 
 
 def student_location(error, skip=()):
-    """'at line N of f: code' for the innermost frame that is not numpy's, the standard
-    library's, this file's or under one of the `skip` prefixes."""
+    """'at line N of f: code' for the innermost frame that is not a library's (site-packages,
+    compiled Cython such as numpy/random/_generator.pyx), the standard library's, this file's
+    or under one of the `skip` prefixes."""
     skip = (os.path.dirname(os.path.dirname(np.__file__)), os.path.dirname(os.__file__), __file__) + tuple(skip)
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.startswith(skip)]
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if not f.filename.startswith(skip) and not f.filename.endswith((".pyx", ".pxd"))]
     if not frames:
         return ""
     frame = frames[-1]

@@ -63,6 +63,15 @@ def test_unimplemented_function_points_at_the_line_and_says_what_to_do():
     assert "replace `raise NotImplementedError()`" in text
 
 
+def test_an_error_raised_inside_compiled_numpy_points_at_the_students_line():
+    """numpy's Cython frames (numpy/random/_generator.pyx) are not the student's: the report
+    points at the student's call."""
+    namespace = student("def rnn_cell_forward(xt, a_prev, parameters):\n"
+                        "    rng = np.random.default_rng(0)\n    return rng.choice(3, p=[0.9, 0.9, 0.9])\n")
+    text = autograder.report(NAME, namespace, seed=1).render()
+    assert "at line 3 of rnn_cell_forward" in text and ".pyx" not in text and "_generator" not in text, text
+
+
 def test_student_output_warnings_and_stderr_never_reach_stderr(capsys):
     namespace = student(
         "import sys, warnings\n"
