@@ -410,9 +410,10 @@ class Agent:
             self.callbacks_made += 1
             number = self.callbacks_made
             with time_limit_paused():
-                try:
-                    send(self.sock, {"op": "callback", "cb": number, "id": node["id"], "method": method, "args": args,
-                                     "kwargs": kwargs}, self.handles, self.caps, self.caps.callback_bytes)
+                try:  # a tensor goes as the array it holds: the worker reads arrays, not handles
+                    send(self.sock, {"op": "callback", "cb": number, "id": node["id"], "method": method,
+                                     "args": as_arrays(args), "kwargs": as_arrays(kwargs)},
+                         self.handles, self.caps, self.caps.callback_bytes)
                 except TooLarge:
                     raise ValueError("arguments too large for the grader's reference function "
                                      f"(at most {self.caps.callback_bytes // 2 ** 20} MiB)") from None
@@ -423,7 +424,7 @@ class Agent:
                 raise RuntimeError(reply["error"])
             for original, updated in zip(args, reply["args"]):
                 write_back(original, updated)
-            return reply["result"]
+            return ReturnedArray.of(reply["result"])
         if not node.get("methods"):
             return lambda *args, **kwargs: call(None, *args, **kwargs)
 
@@ -517,6 +518,19 @@ class Agent:
             return {"raised": type(error).__name__, "message": str(error)[:2000],
                     "location": student_location(error), "mro": [c.__name__ for c in type(error).__mro__]}
         return {"result": result, "args": args if request.get("in_place") else None}
+
+
+class ReturnedArray(np.ndarray):
+    """An array the grader returned to the student's code (a stand-in model's prediction) that
+    also answers `.numpy()`, as the tensor a Keras model returns would: `model(x).numpy()` is
+    correct for a real model and must work on the grader's stand-in too."""
+
+    @classmethod
+    def of(cls, value):
+        return value.view(cls) if type(value) is np.ndarray else value
+
+    def numpy(self):
+        return self.view(np.ndarray)
 
 
 def as_arrays(value):
