@@ -9,7 +9,7 @@ from autograder.assignments import graded_names
 SEEDS = (11, 2024, 777)
 # assignments whose graders show every catalogued mistake its own hint (the misconception is
 # named, not only detected), in the feedback a student reads
-OWN_HINT_ASSIGNMENTS = ("rnn_step_by_step", "dinosaur_island")
+OWN_HINT_ASSIGNMENTS = ("rnn_step_by_step", "dinosaur_island", "time_series_forecasting")
 
 
 @pytest.mark.parametrize("entry", assignments.catalogue(), ids=lambda e: f"{e.assignment}.{e.function}__{e.slug}")

@@ -8,4 +8,8 @@ STUDENT_PACKAGES = ("numpy", "matplotlib", "tensorflow-cpu", "keras")
 VALIDATE_NOTE = "\n  Under Validate, every model trains on fewer series for fewer epochs: give it a minute."
 
 # Sample students of `make demo` (see rnn_step_by_step).
-DEMO_STUDENTS = {}
+DEMO_STUDENTS = {
+    "kai_sliding_window": ["forecast_iteratively__sliding_window"],
+    "lena_targets_off_by_one": ["make_seq2seq_targets__includes_current_step", "last_time_step_mse__every_step"],
+    "milo_one_output": ["seq2vec_model__dense_one", "naive_forecast__first_value"],
+}
