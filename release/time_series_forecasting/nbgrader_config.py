@@ -1,0 +1,8 @@
+"""nbgrader settings for students (each assignment folder links here; its release holds a copy).
+The Validate button (and `nbgrader validate`) read this file when JupyterLab, or the command,
+runs in the assignment's folder. Validate runs the whole notebook, and a cell that builds or
+trains a model can take longer than nbgrader's default 30 seconds on a busy laptop: without
+these limits Validate would stop with an error instead of an answer."""
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+c.Execute.timeout = 600        # seconds one cell may run
+c.Execute.iopub_timeout = 30   # seconds to wait for a cell's last output once it has finished
