@@ -1,6 +1,7 @@
-"""What the sandbox tests share: a sandboxed kernel to run code in, the processes carrying a
-marker (to find what a sandbox started, and prove it gone), and the batch command started in
-the background (to kill it -9 midway)."""
+"""What the sandbox tests share: a sandboxed kernel to run code in (or a fake one, for the
+worker's side of the protocol), the processes carrying a marker (to find what a sandbox
+started, and prove it gone), and the batch command started in the background (to kill it -9
+midway)."""
 import contextlib
 import os
 import subprocess
@@ -11,6 +12,25 @@ import uuid
 import psutil
 
 from batch_support import BIN
+
+
+class FakeKernel:
+    """What GradingSession asks of a sandboxed kernel: limits, CPU time, liveness, kill. Here the
+    agent runs in the test's own process."""
+
+    def __init__(self, workdir, limits):
+        self.workdir, self.limits = workdir, limits
+
+    @property
+    def cpu_seconds(self):
+        return time.process_time()
+
+    def check_alive(self):
+        pass
+
+    def kill(self, reason):
+        if reason is not None:
+            raise reason
 
 
 @contextlib.contextmanager

@@ -14,24 +14,7 @@ from autograder.agent import Agent, Callback, CallbackRegistry, receive, send
 from autograder.sandbox.kernel import KernelLost
 from autograder.sandbox.remote import GradingSession, Tampering
 from autograder.status import Status
-
-
-class FakeKernel:
-    """What GradingSession asks of a sandboxed kernel: limits, CPU time, liveness, kill."""
-
-    def __init__(self, workdir, limits):
-        self.workdir, self.limits = workdir, limits
-
-    @property
-    def cpu_seconds(self):
-        return time.process_time()
-
-    def check_alive(self):
-        pass
-
-    def kill(self, reason):
-        if reason is not None:
-            raise reason
+from sandbox_support import FakeKernel
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from autograder.assignments.time_series_forecasting.catalogue import NO_INPUT_HI
 from autograder.grading import run, run_checks
 from autograder.limits import Limits
 from autograder.sandbox.remote import GradingSession, RemoteStudentCode
+from sandbox_support import FakeKernel
 
 ASSIGNMENT = "time_series_forecasting"
 SEED = 2024
@@ -195,24 +196,6 @@ def test_the_reference_earns_full_marks_quickly_and_silently(capfd):
 
 
 # ---------------------------------------------------------------------- over the agent's wire
-
-class FakeKernel:
-    """What GradingSession asks of a kernel: here the agent runs in this very process."""
-
-    def __init__(self, workdir, limits):
-        self.workdir, self.limits = workdir, limits
-
-    @property
-    def cpu_seconds(self):
-        return time.process_time()
-
-    def check_alive(self):
-        pass
-
-    def kill(self, reason):
-        if reason is not None:
-            raise reason
-
 
 def graded_over_the_wire(tmp_path, namespace, functions):
     """{function: report} of grading `functions` as the batch grader does, its checks talking to
