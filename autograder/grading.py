@@ -238,6 +238,9 @@ def inline_quote(text, limit=80):
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
+NOT_WRITTEN_HINT = "This function is not written yet: replace `raise NotImplementedError()` with your code."
+
+
 def exception_hint(mro, message):
     """Hint for an exception, from its class names (most derived first) and its message.
 
@@ -251,7 +254,7 @@ def exception_hint(mro, message):
         return any(phrase in message for phrase in phrases)
 
     if "NotImplementedError" in mro:
-        return "This function is not written yet: replace `raise NotImplementedError()` with your code."
+        return NOT_WRITTEN_HINT
     # Keras 3: while a model is built its tensors are symbolic KerasTensors.
     if says("KerasTensor cannot be used as input to a TensorFlow function"):
         return ("Inside a Keras 3 model the tensors are symbolic (KerasTensor), and TensorFlow functions such as "
