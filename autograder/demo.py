@@ -1,7 +1,7 @@
 """`make demo`: generate the release, build sample submissions, grade them with the course's
 batch grader (`python -m autograder.batch`: sandboxed, in parallel; stock `nbgrader autograde`
-where no sandbox can be made) on the SQLite gradebook, write feedback, and print a grade
-table per student and function.
+where no sandbox can be made) on the SQLite gradebook, write feedback and (the batch grader)
+the class reports, and print a grade table per student and function and where the reports are.
 
 Run from the course directory: python -m autograder.demo
 """
@@ -52,7 +52,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=".", help="course directory (default: here)")
     root = Path(parser.parse_args(argv).root).resolve()
-    for folder in ("submitted", "autograded", "feedback", "grades", RECORDS):
+    for folder in ("submitted", "autograded", "feedback", "grades", "reports", RECORDS):
         shutil.rmtree(root / folder, ignore_errors=True)
     (root / "gradebook.db").unlink(missing_ok=True)
     for assignment in ASSIGNMENTS:
@@ -70,6 +70,11 @@ def main(argv=None):
     for assignment in ASSIGNMENTS:
         print("\n" + format_table(assignment, *grade_table(root, assignment)))
     print(f"\nFeedback (hidden test code removed): {root / 'feedback'}")
+    if problem is None:  # the reports read the batch's grading records
+        print("Class reports (instructor only: where the class struggles, distributions, similar submissions, "
+              "LMS grades):")
+        for assignment in ASSIGNMENTS:
+            print(f"  {root / 'reports' / assignment / 'report.html'}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from autograder.course import REPOSITORY, grade_table
 from autograder.demo import build_submissions
 from autograder import assignments
 from batch_support import BIN, assert_demo_grades, make_course, not_graded, run_batch
+from test_catalogue import OWN_HINT_ASSIGNMENTS
 
 pytestmark = pytest.mark.xdist_group("batch")
 
@@ -269,3 +270,13 @@ def test_batch_grades_on_a_two_worker_cluster(tmp_path, cluster, wheel_environme
         for student in students[assignment]:
             record = json.loads((root / "grading_records" / assignment / f"{student}.json").read_text())
             assert record["status"] == "graded" and record["seed"] == 1, record
+
+        # the class report: each catalogued mistake it names is one the student made, and in the
+        # assignments whose every mistake has its own hint, it names every demo mistake
+        assert f"class report: {root / 'reports' / assignment / 'report.html'}" in output, output
+        found = json.loads((root / "reports" / assignment / "struggles.json").read_text())["misconceptions"]
+        named = {(student, f"{m['function']}__{m['slug']}") for m in found for student in m["students"]}
+        made = {(student, key) for student, keys in assignments.demo_students(assignment).items() for key in keys}
+        assert named <= made, (assignment, named - made)
+        if assignment in OWN_HINT_ASSIGNMENTS:
+            assert named == made, (assignment, made - named)

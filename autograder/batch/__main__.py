@@ -5,7 +5,7 @@
 Run from the course directory (or give --root). Reads submitted/<student>/<assignment>/,
 writes autograded/, the gradebook (nbgrader's: SQLite by default, --db-url or
 NBGRADER_DB_URL for PostgreSQL), feedback/ (nbgrader generate_feedback), grades/<assignment>.csv,
-and prints a summary table. Already graded, unchanged submissions are skipped (--force regrades).
+the class report reports/<assignment>/ (autograder.report), and prints a summary table. Already graded, unchanged submissions are skipped (--force regrades).
 """
 import argparse
 import logging
@@ -17,7 +17,17 @@ from ..assignments import ASSIGNMENTS
 from ..course import db_url
 from ..probes import grading_seed
 from ..limits import DEFAULT, Limits
+from ..report import write_class_report
 from .coordinator import Batch
+
+
+def class_report(root, assignment):
+    """The class report's path; the grades are stored and exported already, so a report that
+    cannot be made is said, never the end of the batch."""
+    try:
+        return write_class_report(root, assignment)[0]
+    except Exception as error:
+        return f"not written ({type(error).__name__}: {error}); retry with python -m autograder.report {assignment}"
 
 
 def main(argv=None):
@@ -40,6 +50,7 @@ def main(argv=None):
     limit.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb, help="memory per submission")
     parser.add_argument("--no-feedback", action="store_true", help="skip nbgrader generate_feedback")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-report", action="store_true", help="skip the class report (python -m autograder.report)")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     if args.db_url:
@@ -59,6 +70,8 @@ def main(argv=None):
             csv = batch.export(assignment, rows)
             print(batch.summary(assignment, rows, retried))
             print(f"grades: {csv}", flush=True)
+            if not args.no_report:
+                print(f"class report: {class_report(root, assignment)}", flush=True)
     return 0
 
 
