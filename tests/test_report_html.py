@@ -39,3 +39,11 @@ def test_nothing_is_fetched(page):
     for reference in re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', page):
         assert reference.startswith("data:")
     assert "@import" not in page and "url(" not in page
+
+
+def test_at_a_glance_counts_the_class_and_names_the_first_things_to_look_at(page):
+    glance = re.search(r"<h2>At a glance</h2><ul>(.*?)</ul>", page).group(1)
+    # the demo-like class: 7 graded (4 with catalogued mistakes, the reference, late_lou, evil), 1 timed out
+    assert "8 submissions: 7 graded, 1 timed out" in glance
+    assert "Most frequent catalogued mistake: sample / argmax, made by 2 of 7 graded." in glance
+    assert "Late submissions: 1." in glance

@@ -38,6 +38,35 @@ def image(images, name, alt):
     return f'<p><img alt="{escape(alt)}" src="data:image/png;base64,{images[name]}"></p>'
 
 
+def glance_section(report):
+    """The morning after the deadline, in a few lines: who was graded, how the class did, where
+    it lost most, what to look at first."""
+    data = report.data
+    graded = [g for g in report.grades if g.status == "graded"]
+    others = {status: n for status, n in report.status_counts.items() if n and status != "graded"}
+    lines = [f"{len(data.submissions)} submissions: {len(graded)} graded"
+             + "".join(f", {n} {status}" for status, n in others.items())
+             + f"; {len(report.missing)} students of the roster without a submission."]
+    if graded:
+        core = sorted(g.core for g in graded)
+        lines.append(f"Core total (out of {data.core_max:g}): mean {sum(core) / len(core):.1f}, median "
+                     f"{core[len(core) // 2]:g}; {sum(c >= data.core_max for c in core)} at full marks, "
+                     f"{sum(c == 0 for c in core)} at 0.")
+    written = [x for x in report.function_losses if x.graded and x.max_points]
+    if written:
+        hardest = min(written, key=lambda x: x.mean_points / x.max_points)
+        lines.append(f"Hardest function: {hardest.function} (mean {hardest.mean_points:g} of {hardest.max_points:g}; "
+                     f"{hardest.lost} students lost points, {len(hardest.not_written)} left it unwritten).")
+    if report.misconceptions:
+        top = report.misconceptions[0]
+        lines.append(f"Most frequent catalogued mistake: {top.function} / {top.slug}, made by {len(top.students)} of "
+                     f"{len(graded)} graded.")
+    late = [s for s in data.submissions if s.seconds_late > 0]
+    lines.append(f"Late submissions: {len(late)}. Pairs of submissions at or above the similarity threshold "
+                 f"{report.threshold:g}: {len(report.pairs)}.")
+    return "<h2>At a glance</h2><ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+
+
 def struggles_section(report):
     parts = ["<h2>1. Where the class struggles</h2>",
              "<h3>Per graded function</h3>",
@@ -167,6 +196,7 @@ def render(report, images):
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         '<p class="note">Instructor only: it names students, their mistakes and their code.</p>',
+        glance_section(report),
         struggles_section(report),
         distributions_section(report, images),
         similarity_section(report),

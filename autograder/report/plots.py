@@ -5,6 +5,7 @@ import math
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 COLOUR = "#4477aa"
 
@@ -22,6 +23,7 @@ def histogram(axes, values, maximum, title):
     axes.set_title(title, fontsize=9)
     axes.set_xlabel("points", fontsize=8)
     axes.set_ylabel("students", fontsize=8)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of students
     axes.tick_params(labelsize=7)
 
 
@@ -57,6 +59,7 @@ def bar_chart(counts, title, xlabel="submissions"):
     axes.set_yticks(range(len(labels)), labels, fontsize=8)
     axes.invert_yaxis()
     axes.set_xlabel(xlabel, fontsize=8)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(title, fontsize=9)
     figure.tight_layout()
     return png(figure)
@@ -81,6 +84,7 @@ def resources(seconds, memory_mb):
         axes.hist(values, bins=20, color=COLOUR, edgecolor="white")
         axes.set_xlabel(label, fontsize=8)
         axes.set_ylabel("submissions", fontsize=8)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_title(f"{label} per submission", fontsize=9)
         axes.tick_params(labelsize=7)
     figure.tight_layout()
