@@ -42,3 +42,15 @@ def test_grades_csv_overrides_record_points_and_gives_the_penalty(tmp_path):
     assert [f.name for f in data.functions] == [g.function for g in graders(ASSIGNMENT)]
     assert data.core_max == 100 and data.bonus_max == 0
     assert set(data.template) >= {"clip", "sample"} and "NotImplementedError" in data.template["clip"]
+
+
+def test_a_report_that_cannot_be_made_is_said_by_the_batch_not_raised(tmp_path):
+    """The batch has stored and exported every grade before it writes the report: a report that
+    fails (here: a folder stands where the page must go) must not end the batch."""
+    from autograder.batch.__main__ import class_report
+    copy_release(tmp_path, ASSIGNMENT)
+    write_student(tmp_path, ASSIGNMENT, "amy")
+    (tmp_path / "reports" / ASSIGNMENT).mkdir(parents=True)
+    (tmp_path / "reports" / ASSIGNMENT / "report.html").mkdir()  # where the page must go
+    said = class_report(tmp_path, ASSIGNMENT)
+    assert said.startswith("not written (") and f"python -m autograder.report {ASSIGNMENT}" in said
