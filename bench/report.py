@@ -1,9 +1,9 @@
-"""Time of the class report (python -m autograder.report) on N synthetic submissions, against
+"""Time of the class report (python -m autograder.classreport) on N synthetic submissions, against
 baselines measured in the same run.
 
     .venv/bin/python bench/report.py [--assignment rnn_step_by_step] [--students 500] [--seed 0]
 
-Each synthetic student (autograder.report.synthetic) submits the reference solution with, per
+Each synthetic student (autograder.classreport.synthetic) submits the reference solution with, per
 graded function, at random: the reference (60 %), a correct catalogue variant (20 %) or a wrong
 catalogue entry (20 %, its report carrying the entry's hint); some are late, a few timed out.
 Printed: seconds to generate the class (untimed in the ratios), to load what the batch left
@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from autograder.assignments import catalogue, graders  # noqa: E402
-from autograder.report import build, records, similarity, write  # noqa: E402
-from autograder.report.synthetic import copy_release, write_grades_csv, write_student  # noqa: E402
+from autograder.classreport import build, records, similarity, write  # noqa: E402
+from autograder.classreport.synthetic import copy_release, write_grades_csv, write_student  # noqa: E402
 
 
 def make_class(root, assignment, students, rng):

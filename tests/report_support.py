@@ -2,7 +2,7 @@
 import json
 
 from autograder.assignments import catalogue
-from autograder.report.synthetic import copy_release, reference_code, write_grades_csv, write_student
+from autograder.classreport.synthetic import copy_release, reference_code, write_grades_csv, write_student
 
 ASSIGNMENT = "dinosaur_island"
 EVIL_NAME = "<script>alert(1)</script>"

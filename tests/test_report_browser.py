@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.report import build, write
+from autograder.classreport import build, write
 from report_support import ASSIGNMENT, demo_like_class
 
 CHROMIUM = "/usr/bin/chromium"

@@ -1,4 +1,4 @@
-"""autograder.report.html: student text escaped, figures embedded, nothing to fetch."""
+"""autograder.classreport.html: student text escaped, figures embedded, nothing to fetch."""
 import base64
 import io
 import re
@@ -6,7 +6,7 @@ import re
 import pytest
 from PIL import Image
 
-from autograder.report import build, write
+from autograder.classreport import build, write
 from report_support import ASSIGNMENT, EVIL_HINT, EVIL_NAME, demo_like_class
 
 

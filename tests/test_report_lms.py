@@ -1,4 +1,4 @@
-"""autograder.report.lms: Canvas and generic exports, extra credit and late penalties, and the
+"""autograder.classreport.lms: Canvas and generic exports, extra credit and late penalties, and the
 gradebook's students who submitted nothing."""
 import csv
 import os
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from autograder.assignments import graders
-from autograder.report import build, lms, records, write
-from autograder.report.synthetic import copy_release, write_grades_csv, write_student
+from autograder.classreport import build, lms, records, write
+from autograder.classreport.synthetic import copy_release, write_grades_csv, write_student
 
 ASSIGNMENT = "rnn_step_by_step"  # it has bonus functions (extra credit)
 CORE = sum(g.points for g in graders(ASSIGNMENT) if not g.bonus)

@@ -1,12 +1,12 @@
-"""autograder.report.records: reports parsed back from the real renderer, the grades CSV
+"""autograder.classreport.records: reports parsed back from the real renderer, the grades CSV
 taking precedence over the record (it holds the gradebook's scores)."""
 import csv
 
 from autograder.assignments import graders
 from autograder.checks import Mismatch
 from autograder.grading import CheckResult, FunctionReport
-from autograder.report import records
-from autograder.report.synthetic import copy_release, write_grades_csv, write_student
+from autograder.classreport import records
+from autograder.classreport.synthetic import copy_release, write_grades_csv, write_student
 
 ASSIGNMENT = "dinosaur_island"
 
@@ -53,4 +53,4 @@ def test_a_report_that_cannot_be_made_is_said_by_the_batch_not_raised(tmp_path):
     (tmp_path / "reports" / ASSIGNMENT).mkdir(parents=True)
     (tmp_path / "reports" / ASSIGNMENT / "report.html").mkdir()  # where the page must go
     said = class_report(tmp_path, ASSIGNMENT)
-    assert said.startswith("not written (") and f"python -m autograder.report {ASSIGNMENT}" in said
+    assert said.startswith("not written (") and f"python -m autograder.classreport {ASSIGNMENT}" in said

@@ -1,4 +1,4 @@
-"""autograder.report.similarity: copies are flagged whatever their names, comments and layout;
+"""autograder.classreport.similarity: copies are flagged whatever their names, comments and layout;
 the release's template and independent correct solutions are not."""
 import ast
 import builtins
@@ -7,8 +7,8 @@ import pytest
 
 from autograder.assignments import ASSIGNMENTS, catalogue
 from autograder.course import release_notebook
-from autograder.report import records, similarity
-from autograder.report.synthetic import copy_release, reference_code, write_grades_csv, write_student
+from autograder.classreport import records, similarity
+from autograder.classreport.synthetic import copy_release, reference_code, write_grades_csv, write_student
 
 ASSIGNMENT = "dinosaur_island"
 

@@ -1,10 +1,10 @@
-"""autograder.report.struggles on a small synthetic class: real check titles, real catalogue hints."""
+"""autograder.classreport.struggles on a small synthetic class: real check titles, real catalogue hints."""
 import pytest
 
 from autograder.assignments import catalogue, graders
 from autograder.grading import NOT_WRITTEN_HINT
-from autograder.report import records, struggles
-from autograder.report.synthetic import copy_release, write_grades_csv, write_student
+from autograder.classreport import records, struggles
+from autograder.classreport.synthetic import copy_release, write_grades_csv, write_student
 
 ASSIGNMENT = "dinosaur_island"
 

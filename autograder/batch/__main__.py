@@ -5,7 +5,8 @@
 Run from the course directory (or give --root). Reads submitted/<student>/<assignment>/,
 writes autograded/, the gradebook (nbgrader's: SQLite by default, --db-url or
 NBGRADER_DB_URL for PostgreSQL), feedback/ (nbgrader generate_feedback), grades/<assignment>.csv,
-the class report reports/<assignment>/ (autograder.report), and prints a summary table. Already graded, unchanged submissions are skipped (--force regrades).
+the class report reports/<assignment>/ (autograder.classreport), and prints a summary table.
+Already graded, unchanged submissions are skipped (--force regrades).
 """
 import argparse
 import logging
@@ -17,7 +18,7 @@ from ..assignments import ASSIGNMENTS
 from ..course import db_url
 from ..probes import grading_seed
 from ..limits import DEFAULT, Limits
-from ..report import write_class_report
+from ..classreport import write_class_report
 from .coordinator import Batch
 
 
@@ -27,7 +28,7 @@ def class_report(root, assignment):
     try:
         return write_class_report(root, assignment)[0]
     except Exception as error:
-        return f"not written ({type(error).__name__}: {error}); retry with python -m autograder.report {assignment}"
+        return f"not written ({type(error).__name__}: {error}); retry with python -m autograder.classreport {assignment}"
 
 
 def main(argv=None):
@@ -50,7 +51,7 @@ def main(argv=None):
     limit.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb, help="memory per submission")
     parser.add_argument("--no-feedback", action="store_true", help="skip nbgrader generate_feedback")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--no-report", action="store_true", help="skip the class report (python -m autograder.report)")
+    parser.add_argument("--no-report", action="store_true", help="skip the class report (python -m autograder.classreport)")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     if args.db_url:

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from check_helpers import import_keras_quietly  # noqa: F401  (the notebook imports it from here)
+from quiet_keras import import_keras_quietly  # noqa: F401  (the notebook imports it from here)
 
 MelodyEvent = namedtuple("MelodyEvent", "offset duration pitch")
 ChordEvent = namedtuple("ChordEvent", "offset duration pitch_classes")

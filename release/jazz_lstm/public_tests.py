@@ -37,7 +37,7 @@ from check_helpers import describe as _describe
 from check_helpers import difference as _difference
 from check_helpers import fail as _fail
 from check_helpers import passed as _passed
-from check_helpers import import_keras_quietly
+from quiet_keras import import_keras_quietly
 
 keras = import_keras_quietly()   # also keeps TensorFlow's warnings off stderr
 

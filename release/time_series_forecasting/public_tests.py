@@ -45,7 +45,7 @@ from check_helpers import check_unchanged as _check_unchanged
 from check_helpers import describe as _describe
 from check_helpers import difference as _difference
 from check_helpers import fail as _fail
-from check_helpers import import_keras_quietly
+from quiet_keras import import_keras_quietly
 from check_helpers import keeps_random_state
 from check_helpers import passed as _passed
 from series import generate_series

@@ -1,6 +1,6 @@
-"""python -m autograder.report ASSIGNMENT [--root DIR] [--similarity-threshold X] [--out DIR]
+"""python -m autograder.classreport ASSIGNMENT [--root DIR] [--similarity-threshold X] [--out DIR]
 
-Writes the class report of ASSIGNMENT (see autograder.report) and prints where it is."""
+Writes the class report of ASSIGNMENT (see autograder.classreport) and prints where it is."""
 import argparse
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from .similarity import DEFAULT_THRESHOLD
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.report", description=__doc__.splitlines()[2])
+    parser = argparse.ArgumentParser(prog="python -m autograder.classreport", description=__doc__.splitlines()[2])
     parser.add_argument("assignment", choices=ASSIGNMENTS)
     parser.add_argument("--root", default=".", help="course directory (default: here)")
     parser.add_argument("--similarity-threshold", type=float, default=DEFAULT_THRESHOLD,

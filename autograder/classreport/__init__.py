@@ -1,6 +1,6 @@
 """The class report of one assignment, after a batch grading run (instructor only).
 
-    python -m autograder.report ASSIGNMENT [--root DIR] [--similarity-threshold X] [--out DIR]
+    python -m autograder.classreport ASSIGNMENT [--root DIR] [--similarity-threshold X] [--out DIR]
 
 writes to DIR (default: <root>/reports/<assignment>/) a self-contained `report.html` (figures
 embedded as PNG data URIs, inline CSS, no script, nothing fetched) and the same figures as

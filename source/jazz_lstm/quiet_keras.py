@@ -1,0 +1,1 @@
+../../autograder/quiet_keras.py
