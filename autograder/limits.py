@@ -21,7 +21,8 @@ class Limits:
     notebook_output_chars: int = 5_000_000
     file_size_mb: int = 512
     processes: int = 1024   # processes and threads of one sandbox (its own uid and pids cgroup)
-    tmpfs_mb: int = 512     # each of its private /tmp, /var/tmp, /dev/shm (counted as its memory)
+    tmpfs_mb: int = 512     # each of its private /tmp, /var/tmp, /dev/shm and its scratch folder (counted as its memory)
+    scratch_files: int = 100_000  # files and folders its scratch folder may hold
     # caps checked before anything is parsed, read or computed (past one: Status.REFUSED for a
     # submission, a protocol break for a kernel, a failed check for a callback's arguments)
     submission_mb: int = 100           # total size of a submitted folder
@@ -38,7 +39,7 @@ class Limits:
         return seconds * self.wall_factor
 
     def tmpfs(self):
-        """MiB of each private tmpfs: at most a quarter of `memory_mb`, so that all three fit
+        """MiB of each private tmpfs: at most a quarter of `memory_mb`, so that the three fit
         in it (their files are the sandbox's memory, whether a cgroup or polling counts them)."""
         return max(1, min(self.tmpfs_mb, self.memory_mb // 4))
 

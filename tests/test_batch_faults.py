@@ -93,6 +93,23 @@ def endless_rnn_forward(root, student, loop):
         + solutions(ASSIGNMENT)["rnn_forward"].split(":", 1)[1])), edit=insert_after("rnn_forward_public", "HANG = True"))
 
 
+FILLS_ITS_FOLDER = """
+import os
+try:
+    with open('fill.bin', 'wb') as f:
+        for _ in range(8 * 1024):
+            f.write(bytes(2 ** 20))
+except OSError as e:
+    print(e.strerror)
+try:
+    os.mkdir('many')
+    for i in range(10 ** 6):
+        open(f'many/{i}', 'w').close()
+except OSError as e:
+    print(e.strerror)
+"""
+
+
 CLASS = {
     "reference": (lambda root, s: submit(root, s), "graded", FULL),
     "untouched": (lambda root, s: submit(root, s, answers={}), "graded", ZERO),
@@ -123,6 +140,9 @@ CLASS = {
             "    print('debug', file=sys.stderr); os.write(2, b'raw noise'); warnings.warn('careful')"))),
         edit=insert_after("setup", "import sys\nprint('noise', file=sys.stderr)\n")), "graded", FULL),
     "late": (lambda root, s: submit(root, s), "graded", FULL),
+    # gigabytes and a hundred thousand files in its working folder: its own capped tmpfs is full,
+    # the machine's disk is not (its writes fail; its functions are graded as usual)
+    "fills_its_folder": (lambda root, s: submit(root, s, edit=insert_after("setup", FILLS_ITS_FOLDER)), "graded", FULL),
     # text no UTF-8 file can hold, in a graded function's exception message
     "prints_a_lone_surrogate": (lambda root, s: submit(root, s, answers=replace_answer(
         "rnn_cell_forward", "def rnn_cell_forward(xt, a_prev, parameters):\n    raise ValueError('\\ud800')\n")),
@@ -470,6 +490,13 @@ def test_stderr_and_floods_cost_nothing_and_stay_small(graded_class):
     flood = root / "autograded" / "floods_the_output" / ASSIGNMENT / NOTEBOOK
     assert flood.stat().st_size < 2_000_000
     assert record(root, "floods_the_output")["output_truncated"] is True
+
+
+def test_a_notebook_filling_its_folder_meets_its_own_cap_not_the_machines_disk(graded_class):
+    root, _, _ = graded_class
+    notebook = nbformat.read(root / "autograded" / "fills_its_folder" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    said = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    assert said.count("No space left on device") == 2  # the bytes, then the files
 
 
 def test_feedback_has_hints_but_no_hidden_code_or_expected_values(graded_class):

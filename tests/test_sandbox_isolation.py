@@ -154,6 +154,65 @@ def test_tmp_var_tmp_and_dev_shm_are_private_size_limited_and_vanish_with_the_sa
     assert not any(os.path.exists(f"{folder}/{name}") for folder in ("/tmp", "/var/tmp", "/dev/shm"))
 
 
+FILL_THE_SCRATCH_FOLDER = """
+import os
+try:
+    with open('big', 'wb') as f:
+        for _ in range(4 * 1024):  # 4 GiB, if nothing stops it
+            f.write(bytes(2 ** 20))
+except OSError as e:
+    print('big:', e.strerror)
+os.remove('big')
+made = 0
+try:
+    while made < 10 ** 6:
+        open('f%d' % made, 'w').close()
+        made += 1
+except OSError as e:
+    print('files:', e.strerror)
+print(made)
+"""
+
+
+def test_the_scratch_folder_is_a_size_and_file_capped_tmpfs_counted_as_memory_and_gone_after(tmp_path):
+    """A notebook writing gigabytes, or a million files, into its working folder meets the cap of
+    its own tmpfs (nothing reaches the machine's disk or inodes); what it holds there counts as
+    the sandbox's memory, and the folder is unmounted and removed afterwards."""
+    limits = Limits(memory_mb=400, scratch_files=500)  # scratch: 100 MiB, 500 files and folders
+    disk = shutil.disk_usage(sandbox.SCRATCH.parent).used
+    with sandbox.scratch_folder(limits) as workdir, sandboxed_kernel(workdir, limits) as kernel:
+        assert os.stat(workdir).st_dev != os.stat(workdir.parent).st_dev  # a mount of its own
+        before = kernel.peak_memory_mb
+        printed(kernel, "open('held', 'wb').write(bytes(80 * 2 ** 20)); import os, time; time.sleep(1); os.remove('held')")
+        held = kernel.peak_memory_mb
+        filled = printed(kernel, FILL_THE_SCRATCH_FOLDER, seconds=120)
+        grown = shutil.disk_usage(sandbox.SCRATCH.parent).used - disk
+    assert "big: No space left on device" in filled and "files: No space left on device" in filled
+    assert 400 < int(filled.split()[-1]) < 500  # its own release files, sockets and folders take the rest
+    assert grown < 50 * 2 ** 20  # (other jobs on the machine write too)
+    assert held - before > 60  # the 80 MiB file is the sandbox's memory
+    assert not workdir.exists()
+
+
+def test_a_scratch_folder_a_killed_worker_left_mounted_is_swept(tmp_path):
+    """A worker killed -9 leaves its scratch tmpfs mounted; the next sandbox made on the machine
+    unmounts and removes it (its name carries the dead worker's pid)."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = sandbox.SCRATCH / f"{dead.pid}-{uuid.uuid4().hex}"
+    left.mkdir(parents=True)
+    sandbox._mount_tmpfs(left, "size=1m")
+    (left / "file").write_text("x")
+    try:
+        with sandbox.scratch_folder(Limits()) as workdir:
+            assert workdir.is_dir()
+        assert not left.exists()
+    finally:
+        if left.exists():
+            sandbox._unmount(left)
+            shutil.rmtree(left, ignore_errors=True)
+
+
 def test_the_kernel_runs_as_a_user_of_its_own_without_capabilities_network_or_other_processes(tmp_path):
     code = ("import json, os, pwd, socket\nstatus = dict(l.split(':', 1) for l in open('/proc/self/status'))\n"
             "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=2)\n    network = 'connected'\n"

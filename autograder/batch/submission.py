@@ -1,7 +1,7 @@
 """Grade one submission: what a batch worker does, self-contained (the task carries every
 file it needs, so a worker on another machine needs only this package installed).
 
-1. Lay out a private scratch folder: the released files (master copies: a student's edited
+1. Lay out a private scratch folder (a size-limited tmpfs): the released files (master copies: a student's edited
    helper module is replaced, as `nbgrader autograde` does) and the student's notebook.
 2. Read the notebook (malformed, missing or over the cell cap: a status, no execution) and
    put every graded cell back in the release's order, locked and test cells as released,
@@ -16,8 +16,6 @@ file it needs, so a worker on another machine needs only this package installed)
 """
 import os
 import secrets
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +26,7 @@ from .. import assignments
 from ..course import nbgrader_meta
 from ..limits import Limits
 from ..probes import grading_seed
-from ..sandbox.kernel import PYTHON, KernelLost, SandboxedKernel, within
+from ..sandbox.kernel import PYTHON, KernelLost, SandboxedKernel, scratch_folder, within
 from ..status import Status
 from .evidence import CodeWatch, Files, processes
 from .shown import safe_notebook
@@ -198,16 +196,6 @@ def read_notebook(data, max_cells=None):
     return notebook
 
 
-def scratch_root():
-    """Parent of every sandbox folder. A sandbox sees its own folder only (the rest of this
-    one is not in its file system); other users of the machine may pass through but not list
-    it, and the names are random."""
-    root = Path(tempfile.gettempdir()) / "grading-sandboxes"
-    root.mkdir(exist_ok=True)
-    os.chmod(root, 0o711)
-    return root
-
-
 def write_files(folder, files):
     """Write {relative path: bytes} under `folder`; a path that would leave it ("../x", an
     absolute one) is ignored."""
@@ -341,9 +329,7 @@ def hidden_folders(protected):
 def run_notebook(task, notebook, graders, seed, result):
     """Execute `notebook` in a sandbox, grading each test cell from the worker; fills `result`."""
     from ..sandbox.remote import GradingSession
-    workdir = scratch_root() / secrets.token_hex(16)
-    workdir.mkdir(mode=0o700)
-    try:
+    with scratch_folder(task.limits) as workdir:
         lay_out(workdir, task.release, task.files, skip=(task.notebook,))
         nbformat.write(notebook, workdir / task.notebook)
         files = Files(workdir)
@@ -398,5 +384,3 @@ def run_notebook(task, notebook, graders, seed, result):
             kernel.shutdown()
         result["peak_memory_mb"] = round(kernel.peak_memory_mb, 1)
         result["output_truncated"] = kernel.truncated
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)

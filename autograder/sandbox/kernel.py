@@ -4,7 +4,9 @@ The kernel (an ordinary IPython kernel) runs in a bubblewrap sandbox (`sandbox_c
 - on an allow-list root: the system's programs and libraries and its own Python installation
   and environment, read-only (the grading package is an empty folder there even when it is
   installed in site-packages); its scratch folder; a fresh /proc, a minimal /dev and private,
-  size-limited /tmp, /var/tmp and /dev/shm that vanish with it. Nothing else of the machine:
+  size-limited /tmp, /var/tmp and /dev/shm that vanish with it; the scratch folder too is a
+  size-limited tmpfs (`scratch_folder`), so no notebook can fill the machine's disk or its
+  inodes. Nothing else of the machine:
   no course directory, repository, other copy of the course, gradebook or neighbour's folder;
 - in new PID, network, IPC, UTS, cgroup and mount namespaces: it sees no other process, has no
   network, and every process it starts dies with it and with the worker that started it
@@ -56,6 +58,7 @@ TMPFS = ("/tmp", "/var/tmp", "/dev/shm")  # private to each sandbox, size-limite
 UIDS = range(200_000, 210_000)  # one per live sandbox (its gid alike); no entry in the machine's /etc/passwd
 LOCKS = Path("/run" if os.path.isdir("/run") else tempfile.gettempdir()) / "autograder-sandbox-uids"
 CGROUPS = Path("/sys/fs/cgroup")
+SCRATCH = Path(tempfile.gettempdir()) / "grading-sandboxes"  # parent of every sandbox's scratch folder
 AGENT_FILE = Path(__file__).parent.parent / "agent.py"
 AGENT_NAME = "<grading agent>"
 START_SECONDS = 60  # CPU seconds to start a kernel or load the agent (a second or two when idle)
@@ -186,6 +189,69 @@ def claim_uid():
             pass
         lock.close()
     raise OSError(f"every sandbox uid ({UIDS.start}-{UIDS.stop - 1}) is in use")
+
+
+_told = set()
+
+
+def _tell(warning):
+    """Log `warning` once per process (a machine's shortcoming, not a submission's)."""
+    if warning not in _told:
+        _told.add(warning)
+        log.warning("%s", warning)
+
+
+def _mount_tmpfs(folder, options):
+    """Mount a tmpfs with `options` on `folder` (in this process's mount namespace); OSError
+    says why not (not root, or no right to mount)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    nosuid_nodev = 2 | 4  # MS_NOSUID | MS_NODEV
+    if libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", nosuid_nodev, options.encode()) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, os.strerror(error), str(folder))
+
+
+def _unmount(folder):
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.umount2(os.fsencode(folder), 2) == 0  # MNT_DETACH: even if something still holds it
+
+
+def sweep_scratch():
+    """Unmount and remove the scratch folders a dead worker left (killed -9: its sandboxes
+    died with it, their tmpfs stayed mounted)."""
+    for folder in SCRATCH.glob("*-*"):
+        pid = folder.name.split("-")[0]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            _unmount(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch_folder(limits):
+    """A new scratch folder for one sandbox, removed afterwards: a tmpfs of its own, capped at
+    `limits.tmpfs()` MiB and `limits.scratch_files` files, whose pages are charged to the
+    sandbox's memory as it writes them, so that no notebook fills the machine's disk or its
+    inodes. Its parent (SCRATCH) lets others pass but not list; names are random. Where no
+    tmpfs can be mounted (not root) the folder is a plain one, and the reason is logged once."""
+    SCRATCH.mkdir(exist_ok=True)
+    os.chmod(SCRATCH, 0o711)
+    sweep_scratch()
+    folder = SCRATCH / f"{os.getpid()}-{secrets.token_hex(16)}"
+    folder.mkdir(mode=0o700)
+    mounted = False
+    try:
+        try:
+            _mount_tmpfs(folder, f"size={limits.tmpfs()}m,nr_inodes={limits.scratch_files},mode=0700")
+            mounted = True
+        except OSError as error:
+            _tell(f"sandbox scratch folders are plain folders on disk, not capped tmpfs ({error.strerror})")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # (a tmpfs is emptied first: unmounting frees it)
+        if mounted:
+            _unmount(folder)
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 class CgroupUnavailable(Exception):
@@ -324,9 +390,6 @@ def limit_resources(limits, cgroup=None):
     return apply
 
 
-_told = set()
-
-
 class Confinement:
     """What one sandbox holds of the machine, shared with no other sandbox: a uid of its own
     (the process limit counts its processes only) and, where the machine allows, a `Cgroup` of
@@ -341,11 +404,8 @@ class Confinement:
             self.cgroup = Cgroup(limits)
         except CgroupUnavailable as reason:
             self.cgroup = None
-            if str(reason) not in _told:
-                _told.add(str(reason))
-                log.warning("grading sandboxes without cgroups: %s; memory is polled (resident memory plus the "
-                            "private tmpfs, %d MiB each) and processes are capped per sandbox user", reason,
-                            limits.tmpfs())
+            _tell(f"grading sandboxes without cgroups: {reason}; memory is polled (resident memory plus the private "
+                  f"tmpfs, {limits.tmpfs()} MiB each) and processes are capped per sandbox user")
         except BaseException:
             self._lock.close()
             raise
@@ -478,6 +538,8 @@ class SandboxedKernel:
         except (OSError, subprocess.SubprocessError) as error:
             self.lost = KernelLost(Status.GRADER_ERROR, f"the sandbox could not be made ({error})")
             raise self.lost from None
+        own_mount = self.workdir.stat().st_dev != self.workdir.parent.stat().st_dev  # a tmpfs (`scratch_folder`)
+        self._tmpfs = (*TMPFS, str(self.workdir)) if own_mount else TMPFS
         self.notebook_clock = Stopwatch(self, self.limits.notebook_seconds, self.limits.wall(self.limits.notebook_seconds))
         threading.Thread(target=self._watch, daemon=True).start()
         self.client = BlockingKernelClient()
@@ -550,12 +612,12 @@ class SandboxedKernel:
 
     def _memory(self, processes, rss):
         """Bytes the sandbox holds: counted by its cgroup, or its resident memory plus the files
-        of its tmpfs (read through the root of a process inside it)."""
+        of its tmpfs and its scratch folder (read through the root of a process inside it)."""
         if self.confinement.cgroup is not None:
             return self.confinement.cgroup.memory()
         for process in processes[1:]:
             try:
-                stats = [os.statvfs(f"/proc/{process.pid}/root{folder}") for folder in TMPFS]
+                stats = [os.statvfs(f"/proc/{process.pid}/root{folder}") for folder in self._tmpfs]
             except OSError:
                 continue
             return rss + sum((s.f_blocks - s.f_bfree) * s.f_frsize for s in stats)
