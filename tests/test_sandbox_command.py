@@ -184,9 +184,9 @@ def build(machine, case, command=("python", "-m", "ipykernel_launcher"), tmpfs_m
 
 def shown(built):
     """What the sandbox is promised to show of the machine: the system's folders (links stay
-    links), the kept folders, a few files of /etc, the scratch folder."""
+    links), the kept folders and files, a few files of /etc, the scratch folder."""
     return sorted({*[p for p in SYSTEM if os.path.isdir(p) and not os.path.islink(p)],
-                   *[p for p in built.keep if os.path.isdir(p)], *[p for p in HOST_ETC if os.path.exists(p)],
+                   *[p for p in built.keep if os.path.exists(p)], *[p for p in HOST_ETC if os.path.exists(p)],
                    built.workdir})
 
 
@@ -382,24 +382,27 @@ def test_the_sandboxs_users_are_root_and_itself():
 # ------------------------------------------------------------------------ python_paths
 
 def test_python_paths_keep_the_environment_and_never_the_folder_holding_the_package(tmp_path, monkeypatch):
-    """The folders .pth files add are kept (a borrowed site-packages), but not comments,
-    import lines, missing folders, or one that holds the grading package (the repository of
-    an editable install); a folder inside another kept one is not listed twice."""
+    """Of a prefix (say /usr/local) only what Python uses is kept: bin, lib/pythonX.Y, libpython
+    and pyvenv.cfg, never the rest (a course copy in /usr/local/src). The folders .pth files add
+    are kept (a borrowed site-packages), but not comments, import lines, missing folders, or one
+    that holds the grading package (the repository of an editable install); a folder inside
+    another kept one is not listed twice."""
     top = Path(os.path.realpath(tmp_path))
-    packages, borrowed = top / "site-packages", top / "borrowed"
-    (packages / "inner").mkdir(parents=True)
-    borrowed.mkdir()
+    prefix, version = top / "local", f"python{sys.version_info.major}.{sys.version_info.minor}"
+    packages, borrowed = prefix / "lib" / version / "site-packages", top / "borrowed"
+    for folder in (packages / "inner", prefix / "bin", prefix / "src" / "course-copy", prefix / "share", borrowed):
+        folder.mkdir(parents=True)
+    for name in ("lib/libpython3.so", "pyvenv.cfg", "lib/other.so"):
+        (prefix / name).write_text("")
     holder = Path(sandbox.__file__).resolve().parent.parent.parent
     (packages / "a.pth").write_text(f"# {top / 'commented'}\nimport os; os.getcwd()\n{borrowed}\n"
                                     f"{top / 'missing'}\n{holder}\n{holder.parent}\n")
     (packages / "b.pth").write_text("inner\n")  # relative to site-packages, inside it
+    for name in ("prefix", "base_prefix", "exec_prefix", "base_exec_prefix"):
+        monkeypatch.setattr(sys, name, str(prefix))
     monkeypatch.setattr(site, "getsitepackages", lambda: [str(packages)])
-    found = sandbox.python_paths()
-    expected = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)} - {"/usr"}
-    expected = {p for p in expected | {str(packages), str(borrowed)}
-                if not any(within(p, q) and p != q for q in expected | {str(packages), str(borrowed)})}
-    assert found == sorted(expected)
-    assert not any(within(str(holder), p) for p in found)
+    assert sandbox.python_paths() == sorted(str(p) for p in (
+        prefix / "bin", prefix / "lib" / version, prefix / "lib" / "libpython3.so", prefix / "pyvenv.cfg", borrowed))
 
 
 def test_this_machines_python_is_kept_and_the_package_is_not_unless_installed_in_it():

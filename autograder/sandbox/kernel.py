@@ -80,12 +80,20 @@ def within(path, folder):
 
 
 def python_paths():
-    """The folders a kernel runs on: this Python's installation and environment (a prefix of
-    /usr is in SYSTEM already), its site-packages, and the folders its .pth files add to
-    sys.path (a borrowed site-packages), but never one that holds the grading package (an
-    editable install adding the repository)."""
+    """The folders and files a kernel runs on: of this Python's installation and environment
+    (a prefix of /usr is in SYSTEM already) only what Python itself uses, not the whole prefix
+    (/usr/local holds more than Python): its bin, lib/pythonX.Y, libpython and pyvenv.cfg; its
+    site-packages; and the folders its .pth files add to sys.path (a borrowed site-packages),
+    but never one that holds the grading package (an editable install adding the repository)."""
     holder = str(Path(__file__).resolve().parent.parent.parent)
-    found = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)} - {"/usr"}
+    found = set()
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for prefix in {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}:
+        if prefix != "/usr":
+            for path in map(str, [Path(prefix, "bin"), Path(prefix, "pyvenv.cfg"), *Path(prefix, "lib").glob(version),
+                                  *Path(prefix, "lib").glob("libpython*")]):
+                if os.path.exists(path):
+                    found.add(os.path.realpath(path))  # (a library's link: the file it names)
     for folder in filter(os.path.isdir, site.getsitepackages()):
         found.add(os.path.realpath(folder))  # (a wheel's package is hidden inside it: hidden_folders)
         for listing in sorted(Path(folder).glob("*.pth")):
@@ -121,7 +129,7 @@ def sandbox_command(command, workdir, uid, hide=(), keep=(), tmpfs_mb=64, etc=No
     # Mounts go parents first, whatever their kind, so that a mount inside another (a kept
     # environment or the scratch folder inside a hidden folder inside a kept one) is made after
     # it and stays visible; hidden folders become read-only last, once what lies inside is made.
-    shown = [p for p in SYSTEM if os.path.lexists(p)] + sorted(p for p in keep if os.path.isdir(p))
+    shown = [p for p in SYSTEM if os.path.lexists(p)] + sorted(p for p in keep if os.path.exists(p))
     mounts = [(path, 0, ["--symlink", os.readlink(path), path] if os.path.islink(path) else
                ["--ro-bind", path, path]) for path in shown]
     hidden = [folder for folder in sorted(hide) if os.path.isdir(folder) and any(

@@ -36,7 +36,7 @@ BACKEND_MATH = ("Keras 3's keras.backend has no math functions any more: use ker
 # --------------------------------------------------------------------------------- djmodel
 
 mutant(oracle.djmodel, "new_lstm_per_step",
-       "Reuse the given LSTM_cell at every step; LSTM(n_a, ...) inside the loop makes Tx separate layers.",
+       "Call LSTM_cell(...) inside the loop; never LSTM(...) there.",
        ("LSTM_cell(x, initial_state", "LSTM(n_a, return_state=True)(x, initial_state"))
 
 mutant(oracle.djmodel, "state_not_carried",
@@ -51,10 +51,10 @@ mutant(oracle.djmodel, "first_step_every_time",
        "Step t reads X[:, t, :]; taking the same slice at every step ignores the sequence.",
        ("X[:, t, :]", "X[:, 0, :]"))
 
-mutant(oracle.djmodel, "last_output_only", "Collect one output per time step: append densor(a) inside the loop.",
+mutant(oracle.djmodel, "last_output_only", "Append the Dense layer's output to `outputs` at every step and pass the list to Model.",
        ("        outputs.append(densor(a))\n", ""), ("outputs=outputs", "outputs=[densor(a)]"))
 
-mutant(oracle.djmodel, "inputs_reordered", "The inputs are [X, a0, c0], in this order.",
+mutant(oracle.djmodel, "inputs_reordered", "The inputs are, in this order, the sequence, a0 and c0.",
        ("inputs=[X, a0, c0]", "inputs=[a0, c0, X]"))
 
 
@@ -166,7 +166,7 @@ mutant(oracle.music_inference_model, "state_not_carried",
        ("initial_state=[a, c]", "initial_state=[a0, c0]"))
 
 mutant(oracle.music_inference_model, "new_dense_per_step",
-       "Reuse the given densor; a new Dense layer per step has its own untrained weights.",
+       "Call densor(...) inside the loop; never Dense(...) there.",
        ("out = densor(a)", 'out = Dense(n_values, activation="softmax")(a)'))
 
 mutant(oracle.music_inference_model, "wrong_class_count",
