@@ -5,11 +5,12 @@ import warnings
 from sqlalchemy.exc import SAWarning
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
                                     DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteKernelspec,
                                     SaveAutoGrades)
 
 from autograder.batch.extra_credit import SaveExtraCredit
+from autograder.batch.feedback import TEMPLATE_FOLDERS, QuietClearHiddenTests
 from autograder.batch.preprocessor import RestoredCells, SandboxedGrading
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
@@ -50,5 +51,8 @@ c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, ClearMet
 c.Execute.timeout = 300
 # A student who deletes a test cell on a resubmission gets it back (and its points at stake).
 c.OverwriteCells.add_missing_cells = True
-# Feedback shows each check's report but never the hidden test code.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback shows each check's report but never the hidden test code, on the course's own page
+# (autograder/templates/feedback, found before nbgrader's): points per exercise, the core out of
+# its maximum, bonus exercises as extra credit, visible checks marked as worth 0 points.
+c.GenerateFeedback.preprocessors = [GetGrades, QuietClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.HTMLExporter.extra_template_basedirs = TEMPLATE_FOLDERS

@@ -58,6 +58,13 @@ def test_feedback_shows_reports_but_no_hidden_test_code(graded_course, assignmen
         html = page.read_text()
         assert "grading seed" in html
         assert "HIDDEN TESTS" not in html and "from autograder" not in html
+        # the course's page: the core out of 100, bonus functions as extra credit
+        student, extra = page.parts[-3], sum(g.points for g in assignments.graders(assignment) if g.bonus)
+        core = {"reference": "100", "untouched": "0"}.get(student, r"\d+(\.\d+)?")
+        bonus = {"reference": f", plus {extra:g} extra credit" if extra else "", "untouched": ""}.get(
+            student, r"(, plus \d+(\.\d+)? extra credit)?")
+        title = rf"<h1>{page.stem}: {core} / 100 points{bonus}</h1>"
+        assert re.search(title, html), (page, title)
 
 
 @EACH
