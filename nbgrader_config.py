@@ -49,6 +49,9 @@ c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, ClearMet
 # Time limit per cell when notebooks are executed in the student's kernel (validation, and
 # autograding without a sandbox); the sandbox's limits are SandboxedGrading's (CPU time).
 c.Execute.timeout = 300
+# ... and says nothing on the way (ipykernel warns on every start that its local TCP connection is
+# not encrypted); nbgrader's own default argument, an in-memory history, is kept.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 # A student who deletes a test cell on a resubmission gets it back (and its points at stake).
 c.OverwriteCells.add_missing_cells = True
 # Feedback shows each check's report but never the hidden test code, on the course's own page

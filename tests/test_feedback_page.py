@@ -86,3 +86,17 @@ def test_the_quiet_preprocessor_still_clears_hidden_tests():
     notebook = nbformat.v4.new_notebook(cells=[cell])
     cleared, _ = QuietClearHiddenTests().preprocess(notebook, {})
     assert "secret" not in cleared.cells[0].source and "x = 1" in cleared.cells[0].source
+
+
+def test_every_figure_has_a_description():
+    """A plot in an output is described (nbconvert warned "Alternative text is missing" on every
+    page with one): the figure's own alt text where it has one, a plain description otherwise."""
+    figure = nbformat.v4.new_code_cell("plot()")
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    figure.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png}),
+                      nbformat.v4.new_output("display_data", data={"image/png": png},
+                                             metadata={"image/png": {"alt": "losses per epoch"}})]
+    html = page([figure, *CELLS], score=15.5, max_score=15.0)
+    images = [tag for tag in html.split("<img")[1:]]
+    assert len(images) == 2 and all(' alt="' in tag.split(">")[0] for tag in images)
+    assert 'alt="losses per epoch"' in html and 'alt="A figure the notebook drew"' in html
