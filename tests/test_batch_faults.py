@@ -517,6 +517,9 @@ def test_rerunning_grades_nothing_new_and_a_resubmission_replaces_the_old_grade(
     batch(root, "--no-feedback")
     after = {p.name: p.stat().st_mtime_ns for p in (root / "grading_records" / ASSIGNMENT).iterdir()}
     assert before == after
+    # a student named by mistake (a typo, or no submission of this assignment) is said, not passed over
+    said = batch(root, "--no-feedback", "--student", "nobody", "--student", "reference")
+    assert f"{ASSIGNMENT}: no submission from nobody" in said and "no submission from reference" not in said
     # the reference student resubmits nothing but deletes every test cell: the cells come back,
     # and the new (zero) grade replaces the earlier full marks
     submit(root, "reference", answers={}, edit=lambda nb: [nb.cells.remove(c) for c in list(nb.cells)

@@ -198,12 +198,17 @@ class Batch:
         """[Submission] to grade: every submitted folder but those unchanged since a final
         verdict (a grader error is graded again). Folders are scanned and fingerprinted here,
         one at a time; their files are read only when they are sent to a worker."""
-        found = []
-        for student in student_names(self.root):
+        found, names = [], student_names(self.root)
+        for student in sorted(set(students or ()) - set(names)):  # a typo must not pass for "nothing to do"
+            print(f"{assignment}: no submission from {student} (no folder submitted/{student}/)", flush=True)
+        for student in names:
             if students and student not in students:
                 continue
             submission = submitted_folder(self.root, student, assignment, self.limits)
             if submission is None:
+                if students:
+                    print(f"{assignment}: no submission from {student} (no folder submitted/{student}/{assignment}/)",
+                          flush=True)
                 continue
             record = record_path(self.root, assignment, student)
             if not force and record.exists():
