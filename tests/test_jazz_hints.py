@@ -197,3 +197,17 @@ def test_a_keras_2_mistake_scores_zero_with_its_hint(entry):
     assert report.points == 0 and not report.grader_failures, report.render()
     shown = report.render(details=False)  # what the student reads in feedback
     assert shown.count(f"Hint: {entry.hint}") == len(report.results), shown
+
+
+def test_a_model_broken_only_when_tx_is_1_keeps_the_other_sizes_shares():
+    """The Keras kit gives each size an equal share (autograder/shares.py): a djmodel that fails
+    only with a single time step keeps the other sizes' points and is told the size."""
+    from autograder.killrate import notebook_namespace
+    namespace = notebook_namespace("jazz_lstm")
+    namespace["REFERENCE"] = namespace["djmodel"]
+    exec("def djmodel(Tx, LSTM_cell, densor, reshaper):\n    assert Tx > 1\n"
+         "    return REFERENCE(Tx, LSTM_cell, densor, reshaper)\n", namespace)
+    report = run(grader("jazz_lstm.djmodel"), namespace, graded_names("jazz_lstm"), 11)
+    feedback = report.render(details=False)
+    assert 0 < report.points < report.max_points, feedback
+    assert "It fails when Tx = 1" in feedback

@@ -10,8 +10,9 @@ import pytest
 import autograder
 from autograder import grading
 from autograder.kits import numpy_functions
-from autograder.kits.numpy_functions import (OVERWRITTEN_CACHE_HINT, OVERWRITTEN_VALUE_HINT, Partial,
-                                                by_problem, fails_when_hint, right_only_when_hint, size_rule)
+from autograder.grading import Partial
+from autograder.kits.numpy_functions import OVERWRITTEN_CACHE_HINT, OVERWRITTEN_VALUE_HINT
+from autograder.shares import by_problem, fails_when_hint, right_only_when_hint, size_rule
 from autograder.assignments.rnn_step_by_step.graders import CELL_DIMS, SEQUENCE_DIMS
 from autograder.assignments import reference_namespace
 from autograder.probes import problem_sizes
@@ -136,35 +137,6 @@ def test_a_backward_function_right_only_for_one_time_step_is_told_what_carries_o
 def test_the_catalogue_names_an_lstm_backward_that_carries_nothing():
     result = report("lstm_backward", LSTM_BACKWARD_CARRYING_NOTHING, SEEDS[0])
     assert "yours restarts both at every step" in result.render(details=False)
-
-
-def test_after_a_time_limit_the_remaining_problems_are_not_run():
-    calls = []
-
-    def run_one(sizes):
-        calls.append(sizes)
-        if len(calls) == 3:
-            raise grading.timeout_mismatch("f", "cpu")
-        return None
-
-    outcome = by_problem(np.random.default_rng(0), CELL_DIMS, run_one)
-    total = len(problem_sizes(np.random.default_rng(0), CELL_DIMS))
-    assert len(calls) == 3 and isinstance(outcome, Partial)
-    assert outcome.fraction == pytest.approx(2 / total)
-    assert any("not run after the time limit" in str(p) for p in outcome.problems)
-
-
-def test_size_rules_name_the_sizes_that_explain_the_failures():
-    sizes = problem_sizes(np.random.default_rng(5), SEQUENCE_DIMS)
-
-    def where(condition):
-        return [i for i, s in enumerate(sizes) if condition(s)]
-
-    assert size_rule(sizes, where(lambda s: s["T_x"] == 1)) == ["T_x"]
-    assert size_rule(sizes, where(lambda s: s["n_a"] == 1 or s["m"] == 1)) == ["n_a", "m"]
-    assert size_rule(sizes, where(lambda s: all(v == 1 for v in s.values()))) == ["*"]
-    assert size_rule(sizes, [0]) is None  # a problem without any size 1: no rule
-    assert size_rule(sizes, where(lambda s: s["T_x"] == 1)[:1] + [0]) is None
 
 
 # --------------------------------------------------------------- caches that later steps overwrite

@@ -181,6 +181,34 @@ def test_a_wrong_function_gets_a_hint_even_when_no_catalogued_mistake_matches():
     assert all("Hint:" in r.problems[0].render() for r in report.results if r.problems), report.render()
 
 
+# ------------------------------------------------------ a share per problem, in every kind of check
+
+BROKEN_BY_ONE = {  # each right but when one size is 1 (np.squeeze, or an index assuming 2)
+    "naive_forecast": ("m", "def naive_forecast(X, horizon):\n"
+                            "    return np.repeat(np.squeeze(X[:, -1])[:, None], horizon, axis=1)\n"),
+    "forecast_iteratively": ("horizon", "def forecast_iteratively(model, X, horizon):\n"
+                                        "    assert horizon > 1\n    return REFERENCE(model, X, horizon)\n"),
+    "last_time_step_mse": ("m", "def last_time_step_mse(Y_true, Y_pred):\n"
+                                "    assert Y_true.shape[0] > 1\n    return REFERENCE(Y_true, Y_pred)\n"),
+    "seq2vec_model": ("units", "def seq2vec_model(horizon, units=20):\n"
+                               "    assert units > 1\n    return REFERENCE(horizon, units)\n"),
+}
+
+
+@pytest.mark.parametrize("function", sorted(BROKEN_BY_ONE))
+def test_a_function_broken_only_when_one_size_is_1_keeps_the_other_problems_shares(function):
+    """Data functions, the driven function, the metric and the networks alike: the problems with
+    that size 1 cost their shares only, and the report names the size."""
+    size, source = BROKEN_BY_ONE[function]
+    namespace = namespace_with()
+    namespace["REFERENCE"] = namespace[function]
+    exec(source, namespace)
+    report = graded(function, namespace)
+    feedback = report.render(details=False)
+    assert 0 < report.points < report.max_points, feedback
+    assert f"It fails when {size} = 1" in feedback
+
+
 # ------------------------------------------------------------------- the reference, in-process
 
 def test_the_reference_earns_full_marks_quickly_and_silently(capfd):

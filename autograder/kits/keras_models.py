@@ -22,6 +22,8 @@ from ..agent import keras_layers
 from ..catalogue import wrong_entries
 from ..checks import Mismatch, expect_sequence
 from ..grading import Check, Grader, StudentCode
+from ..probes import describe_sizes
+from ..shares import placed, shares
 
 # TensorFlow's Python logger writes warnings (retracing, ...) to stderr, which zeroes a cell.
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
@@ -179,8 +181,14 @@ def known_mistake(assignment, function, observe, actual, sizes, weights):
 def model_grader(assignment, oracle, spec):
     """The three check groups of a ModelSpec: structure, shared layers, behaviour."""
     def on_sizes(check, all_sizes=True):
+        """`check` on every size of model_sizes (or the first), each worth an equal share."""
+        def named(sizes):
+            n_values, n_a, T, m = sizes
+            return {"n_values": n_values, "n_a": n_a, spec.steps_name: T, "m": m}
+
         def run(student, rng):
-            for n_values, n_a, T, m in model_sizes(rng)[:None if all_sizes else 1]:
+            def one(sizes):
+                n_values, n_a, T, m = sizes
                 weights = layer_weights(rng, n_values, n_a)
                 layers = student.helper("keras_layers", n_values, n_a, *weights)
                 cell, densor, _ = layers
@@ -188,13 +196,11 @@ def model_grader(assignment, oracle, spec):
                 with student.notebook_globals(n_values=n_values, n_a=n_a):
                     model = spec.build(student, layers, T)
                     facts = student.helper("model_facts", model, cell, densor)
-                    try:
-                        first_shape = (T if spec.sequence_input else 1, n_values)
-                        expect_model(spec.function, facts, [first_shape, (n_a,), (n_a,)], T, n_values)
-                        check(student, model, facts, weights, (n_values, n_a, T, m), rng)
-                    except Mismatch as mismatch:
-                        raise Mismatch(f"With n_values={n_values}, n_a={n_a}, {spec.steps_name}={T}, m={m}: "
-                                       f"{mismatch.message}", mismatch.hint) from None
+                    first_shape = (T if spec.sequence_input else 1, n_values)
+                    expect_model(spec.function, facts, [first_shape, (n_a,), (n_a,)], T, n_values)
+                    check(student, model, facts, weights, (n_values, n_a, T, m), rng)
+            return shares(model_sizes(rng)[:None if all_sizes else 1], one,
+                          placed(lambda sizes: f"With {describe_sizes(named(sizes))}"), sizes_of=named)
         return run
 
     def structure(*rest):
@@ -226,8 +232,12 @@ def model_grader(assignment, oracle, spec):
 def driver_grader(assignment, oracle, spec):
     """A DriverSpec's checks, each run on the oracle's model of DRIVER_PROBLEMS sizes."""
     def on_models(check):
+        def named(sizes):
+            return {"n_values": sizes[0], spec.steps_name: sizes[2]}
+
         def run(student, rng):
-            for n_values, n_a, T, _ in model_sizes(rng)[:DRIVER_PROBLEMS]:
+            def one(sizes):
+                n_values, n_a, T, _ = sizes
                 weights = layer_weights(rng, n_values, n_a)
                 cell, densor, _ = keras_layers(n_values, n_a, *weights)
                 model = spec.model(cell, densor, T)  # runs here, called from the student's code
@@ -244,8 +254,9 @@ def driver_grader(assignment, oracle, spec):
                     hint = known_mistake(assignment, spec.function,
                                          lambda code, layers: returned_arrays(code.in_place(model, x0, a0, c0)),
                                          returned_arrays(out), (n_values, n_a), weights)
-                    raise Mismatch(f"With n_values={n_values}, {spec.steps_name}={T}: {mismatch.message}",
-                                   hint or mismatch.hint, mismatch.evidence) from None
+                    raise Mismatch(mismatch.message, hint or mismatch.hint, mismatch.evidence) from None
+            return shares(model_sizes(rng)[:DRIVER_PROBLEMS], one,
+                          placed(lambda sizes: f"With {describe_sizes(named(sizes))}"), sizes_of=named)
         return run
 
     return Grader(assignment, spec.function, spec.points,

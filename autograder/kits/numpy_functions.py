@@ -18,8 +18,9 @@ import numpy as np
 from ..catalogue import wrong_entries
 from ..checks import Mismatch, compare, expect_same_shapes, expect_sequence, matches
 from ..gradcheck import numerical_gradients, relative_error
-from ..grading import Check, Grader, Partial
-from ..probes import describe_sizes, problem_sizes
+from ..grading import Check, Grader
+from ..probes import problem_sizes
+from ..shares import UNCHECKED, at, by_problem, placed, shares
 
 OVERWRITTEN_VALUE_HINT = (
     "What you stored for one time step holds the value of a later step: you keep a view of (or the "
@@ -84,12 +85,6 @@ class Spec:
     cache_hint: str = None
 
 
-def at(sizes, mismatch):
-    """Prefix a mismatch with the problem it happened on."""
-    return Mismatch(f"On a problem with {describe_sizes(sizes)}: {mismatch.message}", mismatch.hint, mismatch.evidence,
-                    mismatch.timed_out)
-
-
 def known_mistake(assignment, function, args, actual, mutated=None):
     """Hint of the catalogued wrong implementation that behaves like the student's: same return
     value and, when `mutated` (the student's arguments after the call) is given, the same
@@ -118,113 +113,6 @@ def first_wrong_step(actual, expected):
         if not matches(actual[..., t], expected[..., t]):
             return t
     return None
-
-
-# ------------------------------------------------------------------------ problem by problem
-
-UNCHECKED = "unchecked"  # by_problem: a problem not held against the student, nor counted as passed
-
-
-def by_problem(rng, dims, run_one):
-    """Run `run_one(sizes)` on every problem of `problem_sizes(rng, dims)`, each worth an equal
-    share of the check. run_one returns None (right), UNCHECKED (not held against the
-    student, because another check charges the mistake, but no evidence of being right
-    either), or (fraction right, report), where report() gives the messages worth adding; a
-    Mismatch it raises (the student's code crashed, or returned something unusable) costs
-    that problem's share. After a time limit the remaining problems are not run: each could
-    cost the limit again.
-
-    Returns None (every problem right) or a Partial of Mismatches (and text) whose first, when
-    only some of the problems checked fail, says which sizes fail."""
-    all_sizes = problem_sizes(rng, dims)
-    scores, failed, messages, crashes, unchecked = [], [], [], set(), []
-    for index, sizes in enumerate(all_sizes):
-        try:
-            outcome = run_one(sizes)
-        except Mismatch as mismatch:
-            if mismatch.message not in crashes:  # the same crash is reported once, not per problem
-                crashes.add(mismatch.message)
-                messages.append(at(sizes, mismatch))
-            scores.append(0.0)
-            failed.append(index)
-            if mismatch.timed_out:
-                skipped = range(index + 1, len(all_sizes))
-                scores.extend(0.0 for _ in skipped)
-                failed.extend(skipped)
-                if skipped:
-                    messages.append(f"The {len(skipped)} remaining problems were not run after the time limit.")
-                break
-            continue
-        if outcome is None or outcome is UNCHECKED:
-            scores.append(1.0)
-            unchecked.extend([index] if outcome is UNCHECKED else [])
-            continue
-        fraction, report = outcome
-        scores.append(fraction)
-        failed.append(index)
-        messages.extend(report())
-    if not failed:
-        return None
-    checked = [i for i in range(len(all_sizes)) if i not in unchecked]
-    if len(failed) < len(checked):
-        messages.insert(0, sizes_report([all_sizes[i] for i in checked], [checked.index(i) for i in failed]))
-    return Partial(sum(scores) / len(all_sizes), messages)
-
-
-# what only shows when a size is larger than 1 (for sizes named as in this course)
-ONLY_SHOWS_WITH = {
-    "T_x": "what passes from one time step to the next, and the sum over the time steps",
-    "m": "how the examples (the columns) are combined: sums over axis 1, a division by m",
-    "L": "what passes from one layer to the next, and which initial state and parameters each layer uses",
-}
-ONLY_SHOWS_DEFAULT = "transposes and the order of matrix products, which a size of 1 hides"
-
-
-def size_rule(all_sizes, chosen):
-    """The sizes whose value 1 singles out the problems `chosen` (indices): ["T_x"] when
-    they are exactly the problems with T_x = 1, ["n_a", "m"] when exactly those with n_a = 1
-    or m = 1, ["*"] when only the problem with every size 1; None when no rule fits."""
-    dims = list(all_sizes[0])
-
-    def only_one(sizes, dim):
-        return sizes[dim] == 1 and all(sizes[other] > 1 for other in dims if other != dim)
-
-    alone = [d for d in dims if any(only_one(all_sizes[i], d) for i in chosen)]
-    if alone and sorted(chosen) == [i for i, s in enumerate(all_sizes) if any(s[d] == 1 for d in alone)]:
-        return alone
-    if sorted(chosen) == [i for i, s in enumerate(all_sizes) if all(v == 1 for v in s.values())]:
-        return ["*"]
-    return None
-
-
-def describe_rule(rule):
-    return "every size is 1 at once" if rule == ["*"] else " or ".join(f"{d} = 1" for d in rule)
-
-
-def fails_when_hint(rule):
-    """The hint of a function that fails exactly when the sizes in `rule` are 1."""
-    return (f"It fails when {describe_rule(rule)} and passes every other problem: any size can be 1, so "
-            "avoid indexing that assumes a size of at least 2 (such as [1] or [-2]) and np.squeeze.")
-
-
-def right_only_when_hint(rule):
-    """The hint of a function that is right exactly when the sizes in `rule` are 1."""
-    shows = "; ".join(dict.fromkeys(ONLY_SHOWS_WITH.get(d, ONLY_SHOWS_DEFAULT) for d in rule))
-    return (f"It is right only when {describe_rule(rule)}: the mistake shows only with larger sizes, so "
-            f"look at {shows}.")
-
-
-def sizes_report(all_sizes, failed):
-    """Which problems fail (indices `failed`), with a hint naming the sizes when a rule explains them."""
-    passed = [i for i in range(len(all_sizes)) if i not in failed]
-    fewer, word = (failed, "wrong") if len(failed) <= len(passed) else (passed, "right")
-    listed = "; ".join(describe_sizes(all_sizes[i]) for i in fewer)
-    message = (f"Right on {len(passed)} of {len(all_sizes)} problems; wrong on {listed}." if word == "wrong"
-               else f"Right on only {len(passed)} of {len(all_sizes)} problems: {listed}.")
-    failing, passing = size_rule(all_sizes, failed), size_rule(all_sizes, passed)
-    hint = fails_when_hint(failing) if failing else right_only_when_hint(passing) if passing else \
-        f"It is {word} only on some sizes ({listed}): compare them with the others."
-    return Mismatch(message, hint)
 
 
 # --------------------------------------------------------------------------------- forward
@@ -469,8 +357,9 @@ class Compared:
 @dataclass
 class ProblemChecks:
     """A numpy function checked on a list of problems by several check groups, each comparing
-    part of the result with the oracle's: the first problem that differs fails the group, its
-    message prefixed with the problem, with the hint of a catalogued mistake that behaves alike.
+    part of the result with the oracle's. Every problem is worth an equal share of a group
+    (`shares`); a problem that differs is reported with its message prefixed with the problem and
+    the hint of a catalogued mistake that behaves alike.
 
     checks: Compared groups, or Check objects used as they are.
     problems(rng) -> [the function's arguments (tuple)], drawn afresh by every group.
@@ -478,8 +367,11 @@ class ProblemChecks:
     expect(result): raises a Mismatch when the result is unusable, before any part is compared.
     in_place: the function updates its arguments (a Run holds the student's after the call).
     crash_hint(mismatch) -> a better hint for a call that raised or timed out, or None.
-    hint_from_runs(runs) -> a hint that reads every problem's Run, tried before the catalogue's,
-    or None; with it, the student runs on every problem before any is compared.
+    hint_from_runs(runs) -> a hint that reads every problem's Run (None for a problem whose call
+    failed), tried before the catalogue's, or None; with it, the student runs on every problem
+    before any is compared.
+    sizes(*arguments) -> {size name: value} of a problem, for the hint of a function that fails
+    only when a size is 1.
     """
     function: str
     points: float
@@ -490,6 +382,15 @@ class ProblemChecks:
     in_place: bool = False
     crash_hint: Callable = None
     hint_from_runs: Callable = None
+    sizes: Callable = None
+
+
+def attempt(call):
+    """call()'s value, or the Mismatch it raised."""
+    try:
+        return call()
+    except Mismatch as mismatch:
+        return mismatch
 
 
 def problem_checks_grader(assignment, oracle, spec):
@@ -511,18 +412,26 @@ def problem_checks_grader(assignment, oracle, spec):
     def compared(part):
         def check(student, rng):
             problems = (part.problems or spec.problems)(rng)
-            runs = [run_one(student, problem) for problem in problems] if spec.hint_from_runs else None
-            for index, problem in enumerate(problems):
+            runs = [attempt(lambda: run_one(student, problem)) for problem in problems] \
+                if spec.hint_from_runs else None
+
+            def one(index):
+                problem = problems[index]
                 run = runs[index] if runs is not None else run_one(student, problem)
+                if isinstance(run, Mismatch):  # its call failed (hint_from_runs ran it already)
+                    raise run
                 try:
                     if spec.expect:
                         spec.expect(run.result)
                     part.compare(run)
                 except Mismatch as mismatch:
-                    hint = (spec.hint_from_runs and spec.hint_from_runs(runs)) or known_mistake(
+                    hint = (spec.hint_from_runs and spec.hint_from_runs(
+                        [r if isinstance(r, Run) else None for r in runs])) or known_mistake(
                         assignment, spec.function, problem, run.result, mutated=run.args if spec.in_place else None)
-                    raise Mismatch(f"On {spec.describe(*problem)}: {mismatch.message}", hint or mismatch.hint,
-                                   mismatch.evidence) from None
+                    raise Mismatch(mismatch.message, hint or mismatch.hint, mismatch.evidence) from None
+            return shares(range(len(problems)), one, placed(lambda index: f"On {spec.describe(*problems[index])}"),
+                          sizes_of=spec.sizes and (lambda index: spec.sizes(*problems[index])),
+                          label=lambda index: spec.describe(*problems[index]))
         return check
 
     checks = [part if isinstance(part, Check) else Check(part.title, part.weight, compared(part))

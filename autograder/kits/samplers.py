@@ -16,6 +16,7 @@ import numpy as np
 
 from ..checks import Mismatch
 from ..grading import Check, Grader
+from ..shares import placed, shares
 from .numpy_functions import known_mistake
 
 # biases of the stop index's logit (Sampler.biased_model): never drawn (the cap ends every
@@ -141,28 +142,37 @@ def sampler_grader(assignment, oracle, spec):
             return None
         return hints.unseeded if first != second else None
 
+    def on_problems(problems, run_one):
+        """`shares` of the (parameters, seed, ...) problems: each worth an equal share."""
+        return shares(problems, run_one, placed(lambda problem: f"With {spec.describe(problem[0])} and "
+                                                                f"seed={problem[1]}"),
+                      label=lambda problem: f"{spec.describe(problem[0])}, seed={problem[1]}")
+
     def structure(student, rng):
-        for parameters, seed in spec.problems(rng):
-            indices = draw(student, parameters, seed)
+        def one(problem):
+            indices = draw(student, *problem)
             if indices[-1] != spec.stop:
                 raise Mismatch(f"The list should end with the {spec.stop_name} index {spec.stop}; it ends with "
                                f"{indices[-1]}.", hints.ends)
+        return on_problems(spec.problems(rng), one)
 
     def protocol(student, rng):
-        problems = [(parameters, seed, False) for parameters, seed in spec.problems(rng)]
-        for parameters, seed, capped in problems + [(spec.biased_model(rng, 3, NEVER), 7, True)]:
+        def one(problem):
+            parameters, seed, capped = problem
             actual = draw(student, parameters, seed, capped)
             expected = reference(*copy.deepcopy(spec.arguments(parameters, seed)))
             if actual == expected:
-                continue
+                return
             first, cap = first_difference(actual, expected), spec.cap
             went_on = len(actual) > len(expected) == cap + 1 and actual[:cap] == expected[:cap]
             hint = known_mistake(assignment, spec.function, spec.arguments(parameters, seed), actual) or \
                 (f"Your {spec.item} went on past {cap} {spec.unit}s. " + hints.cap if went_on else None) or \
                 seeding_hint(student, rng) or hints.protocol
-            raise Mismatch(f"With {spec.describe(parameters)} and seed={seed}: draws agree up to position {first}, "
-                           "then differ.", hint, evidence=f"Got {actual[first:first + 5]}..., expected "
-                           f"{expected[first:first + 5]}... (lengths {len(actual)} and {len(expected)}).")
+            raise Mismatch(f"draws agree up to position {first}, then differ.", hint, evidence=f"Got "
+                           f"{actual[first:first + 5]}..., expected {expected[first:first + 5]}... (lengths "
+                           f"{len(actual)} and {len(expected)}).")
+        problems = [(parameters, seed, False) for parameters, seed in spec.problems(rng)]
+        return on_problems(problems + [(spec.biased_model(rng, 3, NEVER), 7, True)], one)
 
     def termination(student, rng):
         capped = draw(student, spec.biased_model(rng, 4, NEVER), int(rng.integers(100)), capped=True)

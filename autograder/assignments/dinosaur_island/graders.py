@@ -99,9 +99,10 @@ CLIP = ProblemChecks(
         Compared("entries inside the range are left unchanged", 0.3, clip_region(True)),
     ],
     describe=lambda gradients, max_value: f"clip(gradients, maxValue={max_value:g})", problems=clip_problems,
+    sizes=lambda gradients, max_value: {"n_a": gradients["dWaa"].shape[0]},
     expect=lambda out: expect_keys("the returned dict", out, list(KEYS)),
     # a fixed bound before a catalogued mistake: at a small maxValue it looks unclipped
-    hint_from_runs=lambda runs: fixed_bound_hint([(run.result, *run.problem) for run in runs]))
+    hint_from_runs=lambda runs: fixed_bound_hint([(run.result, *run.problem) for run in runs if run is not None]))
 
 
 # ------------------------------------------------------------------------------------ sample
@@ -166,7 +167,9 @@ def optimize_problems(rng):
 
 
 def describe_optimize(X, Y, a_prev, parameters, learning_rate):
-    return f"a name of {len(X) - 1} letters with n_a={parameters['Waa'].shape[0]}, learning rate {learning_rate}"
+    letters = len(X) - 1
+    return (f"a name of {letters} letter{'s' if letters != 1 else ''} with n_a={parameters['Waa'].shape[0]}, "
+            f"learning rate {learning_rate}")
 
 
 def state_key_hint(mismatch):
@@ -213,6 +216,7 @@ OPTIMIZE = ProblemChecks(
                  optimize_update),
     ],
     describe=describe_optimize, problems=optimize_problems,
+    sizes=lambda X, Y, a_prev, parameters, learning_rate: {"letters": len(X) - 1, "n_a": parameters["Waa"].shape[0]},
     expect=lambda out: expect_sequence("optimize's return value", out, 3, ("loss", "gradients", "a_prev")),
     in_place=True, crash_hint=state_key_hint)
 
@@ -269,7 +273,7 @@ MODEL = ProblemChecks(
         Compared("last_dino_name matches the names sampled with seeds 0, 1, ... after 2,001 iterations", 0.25,
                  same_name, trained(2001, 1, 1)),
     ],
-    describe=describe_model,
+    describe=describe_model, sizes=lambda data_x, ix_to_char, char_to_ix, num_iterations, n_a, *rest: {"n_a": n_a},
     expect=lambda out: expect_sequence("model's return value", out, 2, ("parameters", "last_dino_name")))
 
 

@@ -26,6 +26,7 @@ from ...checks import Mismatch, compare, describe, expect_array, expect_close, m
 from ...grading import Check, Grader, StudentCode
 from ...kits.numpy_functions import Compared, ProblemChecks, problem_checks_grader
 from ...probes import describe_sizes, problem_sizes
+from ...shares import placed, shares
 from . import catalogue, oracle  # noqa: F401  (importing the catalogue registers the entries that name mistakes)
 from .catalogue import NO_INPUT_HINT, NUMPY_METRIC_HINT
 from .series import generate_series
@@ -89,6 +90,10 @@ def series_problems(rng):
     return problems
 
 
+def series_sizes(series, n_steps, horizon):
+    return {"m": series.shape[0], "n_steps": n_steps, "horizon": horizon}
+
+
 def describe_series(series, n_steps, horizon):
     return f"a series of shape {series.shape} with n_steps={n_steps}, horizon={horizon}"
 
@@ -130,7 +135,7 @@ SEQ2VEC_DATA = ProblemChecks(
                  seq2vec_values),
         Compared("the series is left unchanged", 0.2, series_unchanged),
     ],
-    describe=describe_series, problems=series_problems, in_place=True, expect=expect_pair)
+    describe=describe_series, problems=series_problems, sizes=series_sizes, in_place=True, expect=expect_pair)
 
 
 def seq2seq_shapes(run):
@@ -151,7 +156,7 @@ SEQ2SEQ_TARGETS = ProblemChecks(
                  "(m = 1, n_steps = 1 and horizon = 1 included)", 0.5, seq2seq_values),
         Compared("the series is left unchanged", 0.2, series_unchanged),
     ],
-    describe=describe_series, problems=series_problems, in_place=True)
+    describe=describe_series, problems=series_problems, sizes=series_sizes, in_place=True)
 
 
 # ------------------------------------------------------------------------- the naive baseline
@@ -191,7 +196,8 @@ NAIVE = ProblemChecks(
                  "(m = 1, n_steps = 1 and horizon = 1 included)", 0.5, naive_values),
         Compared("X is left unchanged", 0.2, naive_unchanged),
     ],
-    describe=describe_window, problems=window_problems, in_place=True)
+    describe=describe_window, problems=window_problems, in_place=True,
+    sizes=lambda X, horizon: {"m": X.shape[0], "n_steps": X.shape[1], "horizon": horizon})
 
 
 # ---------------------------------------------------------------------------- the networks
@@ -372,23 +378,25 @@ def network_grader(spec):
     the outputs with injected weights against the numpy oracle; each on the sizes of
     network_sizes (horizon = 1 and units = 1 included)."""
     def on_networks(check):
+        """`check` on every size of network_sizes, each worth an equal share."""
         def run(student, rng):
-            for horizon, units in network_sizes(rng):
-                where = f"{spec.function}({horizon}, units={units})"
+            def one(sizes):
+                horizon, units = sizes
                 try:
                     model = student(horizon, units)
                     facts = student.helper("keras_summary", model, label=DESCRIBING)
                 except Mismatch as crash:
                     hint = NO_INPUT_HINT if "no defined inputs" in crash.message else \
                         known_network_mistake(spec, horizon, units, crash=crash)
-                    raise Mismatch(f"{where}: {crash.message}", hint or crash.hint, crash.evidence,
-                                   crash.timed_out) from None
+                    raise Mismatch(crash.message, hint or crash.hint, crash.evidence, crash.timed_out) from None
                 try:
                     check(student, model, facts, horizon, units, rng)
                 except Mismatch as mismatch:
                     hint = known_network_mistake(spec, horizon, units, facts, getattr(mismatch, "probe", None))
-                    raise Mismatch(f"{where}: {mismatch.message}", hint or mismatch.hint, mismatch.evidence,
+                    raise Mismatch(mismatch.message, hint or mismatch.hint, mismatch.evidence,
                                    mismatch.timed_out) from None
+            return shares(network_sizes(rng), one, placed(lambda sizes: f"{spec.function}({sizes[0]}, units={sizes[1]})"),
+                          sizes_of=lambda sizes: {"horizon": sizes[0], "units": sizes[1]})
         return run
 
     def io(student, model, facts, horizon, units, rng):
@@ -544,24 +552,21 @@ def known_forecast_mistake(run):
 
 def driven_check(check):
     """Run `check(Driven)` on every problem of problem_sizes (m, n_steps, horizon), the model a
-    fresh stand-in exposed to the student's code; the first problem that fails fails it."""
+    fresh stand-in exposed to the student's code; each problem is worth an equal share."""
     def run(student, rng):
-        for sizes in problem_sizes(rng, DIMS):
+        def one(sizes):
             X = generate_series(sizes["m"], sizes["n_steps"], seed=int(rng.integers(2 ** 31)))
             model, given = StandInModel(), X.copy()
-            where = f"On X of shape {X.shape}, horizon={sizes['horizon']}"
-            try:
-                result = as_arrays(student.in_place(student.expose(model, MODEL_METHODS), given, sizes["horizon"]))
-            except Mismatch as crash:
-                raise Mismatch(f"{where}: {crash.message}", crash.hint, crash.evidence,
-                               crash.timed_out) from None
+            result = as_arrays(student.in_place(student.expose(model, MODEL_METHODS), given, sizes["horizon"]))
             expected = oracle.forecast_iteratively(StandInModel(), X.copy(), sizes["horizon"])
             problem = Driven(X, sizes["horizon"], result, given, model.inputs, expected)
             try:
                 check(problem)
             except Mismatch as mismatch:
-                raise Mismatch(f"{where}: {mismatch.message}", known_forecast_mistake(problem) or mismatch.hint,
+                raise Mismatch(mismatch.message, known_forecast_mistake(problem) or mismatch.hint,
                                mismatch.evidence) from None
+        return shares(problem_sizes(rng, DIMS), one, placed(
+            lambda sizes: f"On X of shape ({sizes['m']}, {sizes['n_steps']}, 1), horizon={sizes['horizon']}"))
     return run
 
 
@@ -586,9 +591,13 @@ def metric_problems(rng):
             for s in problem_sizes(rng, DIMS)]
 
 
-def describe_metric(Y_true, Y_pred):
+def metric_sizes(Y_true):
     m, n_steps, horizon = Y_true.shape
-    return f"Y_true and Y_pred of shape {Y_true.shape} ({describe_sizes(dict(m=m, n_steps=n_steps, horizon=horizon))})"
+    return dict(m=m, n_steps=n_steps, horizon=horizon)
+
+
+def describe_metric(Y_true, Y_pred):
+    return f"Y_true and Y_pred of shape {Y_true.shape} ({describe_sizes(metric_sizes(Y_true))})"
 
 
 def last_step_errors(Y_true, Y_pred):
@@ -640,8 +649,8 @@ def known_metric_mistake(Y_true, Y_pred, actual, how):
 def metric_check(how, count=None):
     """The metric's value on every problem (the first `count`), called as `how` says."""
     def run(student, rng):
-        for Y_true, Y_pred in metric_problems(rng)[:count]:
-            where = f"On {describe_metric(Y_true, Y_pred)}"
+        def one(problem):
+            Y_true, Y_pred = problem
             try:
                 if how == "numpy":
                     value = student(Y_true, Y_pred)
@@ -653,7 +662,7 @@ def metric_check(how, count=None):
                                            label="last_time_step_mse as a compiled Keras metric")
             except Mismatch as crash:
                 hint = NUMPY_METRIC_HINT if how == "compiled" and "symbolic" in crash.message else crash.hint
-                raise Mismatch(f"{where}: {crash.message}", hint, crash.evidence, crash.timed_out) from None
+                raise Mismatch(crash.message, hint, crash.evidence, crash.timed_out) from None
             try:
                 judge_metric("the compiled metric's value" if how == "compiled" else "the metric", value, Y_true,
                              Y_pred)
@@ -663,9 +672,11 @@ def metric_check(how, count=None):
                 except (TypeError, ValueError):
                     actual = None
                 hint = known_metric_mistake(Y_true, Y_pred, actual, how) if actual is not None else None
-                raise Mismatch(f"{where}: {mismatch.message}", hint or mismatch.hint or
+                raise Mismatch(mismatch.message, hint or mismatch.hint or
                                "Only the last time step counts: square the differences Y_true[:, -1] - Y_pred[:, -1] "
                                "and average them (ops.mean(ops.square(...))).", mismatch.evidence) from None
+        return shares(metric_problems(rng)[:count], one, placed(lambda problem: f"On {describe_metric(*problem)}"),
+                      sizes_of=lambda problem: metric_sizes(problem[0]))
     return run
 
 

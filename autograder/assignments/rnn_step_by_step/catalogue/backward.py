@@ -8,7 +8,7 @@ a notebook.
 import numpy as np
 
 from ..oracle import lstm_backward, lstm_cell_backward, rnn_backward, rnn_cell_backward
-from ....kits.numpy_functions import fails_when_hint
+from ....shares import fails_when_hint
 from ....catalogue import correct, mutant
 
 
