@@ -13,7 +13,7 @@ from typing import Callable
 from . import limits
 from .checks import Mismatch
 from .probes import derived_rng, grading_seed
-from .agent import CallTimeout, call_quietly, student_location
+from .agent import CallTimeout, call_quietly, said, student_location
 
 
 @dataclass
@@ -176,8 +176,8 @@ class StudentCode:
             return call_quietly(function, args, seconds, limits.DEFAULT.wall(seconds))
         except CallTimeout as timeout:
             raise timeout_mismatch(name, timeout.clock) from None
-        except Exception as error:
-            raise raised_mismatch(name, [c.__name__ for c in type(error).__mro__], str(error),
+        except (Exception, SystemExit) as error:  # (a notebook's own Ctrl-C, KeyboardInterrupt, still stops it)
+            raise raised_mismatch(name, [c.__name__ for c in type(error).__mro__], said(error),
                                   student_location(error, (PACKAGE_DIR,))) from None
 
 
@@ -296,10 +296,37 @@ def exception_hint(mro, message):
 
 
 def dependencies(grader, graded_names):
-    """The graded functions `grader.function` may call: those before it in the notebook. A later
-    one is never the oracle's while it is graded (rnn_forward with T_x = 1 would compute
-    rnn_cell_forward)."""
-    return graded_names[:graded_names.index(grader.function)] if grader.function in graded_names else []
+    """The graded functions `grader.function` may call as the oracle's: those before it in the
+    notebook that its reference itself calls (directly, or through the oracle's functions).
+    A later one is never the oracle's while it is graded (rnn_forward with T_x = 1 would compute
+    rnn_cell_forward), nor one the reference does without: a backward pass written as finite
+    differences of the oracle's forward function would score without any forward pass of the
+    student's."""
+    if grader.function not in graded_names:
+        return []
+    earlier = graded_names[:graded_names.index(grader.function)]
+    reference = getattr(grader.oracle, grader.function, None)
+    used = names_used(reference, grader.oracle) if callable(reference) else set(earlier)
+    return [name for name in earlier if name in used]
+
+
+def names_used(function, module):
+    """Global names the code of `function` refers to, with those of the functions of `module`
+    it calls (graded ones included: deep_rnn_forward may use rnn_cell_forward, which the oracle's
+    rnn_forward uses), and of the comprehensions and functions defined inside them."""
+    found, seen, pending = set(), set(), [getattr(function, "__code__", None)]
+    while pending:
+        code = pending.pop()
+        if code is None or code in seen:
+            continue
+        seen.add(code)
+        found.update(code.co_names)
+        pending.extend(c for c in code.co_consts if isinstance(c, type(code)))
+        for name in code.co_names:
+            helper = getattr(module, name, None)
+            if getattr(helper, "__module__", None) == module.__name__:
+                pending.append(getattr(helper, "__code__", None))
+    return found
 
 
 @contextlib.contextmanager

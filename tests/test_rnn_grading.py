@@ -10,9 +10,8 @@ import pytest
 import autograder
 from autograder import grading
 from autograder.kits import numpy_functions
-from autograder.grading import Partial
 from autograder.kits.numpy_functions import OVERWRITTEN_CACHE_HINT, OVERWRITTEN_VALUE_HINT
-from autograder.shares import by_problem, fails_when_hint, right_only_when_hint, size_rule
+from autograder.shares import fails_when_hint, right_only_when_hint
 from autograder.assignments.rnn_step_by_step.graders import CELL_DIMS, SEQUENCE_DIMS
 from autograder.assignments import reference_namespace
 from autograder.probes import problem_sizes
@@ -245,3 +244,50 @@ def test_returned_steps_that_hold_a_later_step_are_named(no_catalogue):
     values = check(result, "a, y, c match")
     assert values.points == round(values.max_points * share_without(SEQUENCE_DIMS, lambda s: s["T_x"] > 1), 2)
     assert f"Hint: {OVERWRITTEN_VALUE_HINT}" in result.render(details=False)
+
+
+# ------------------------------------------------- what a function may borrow from the oracle
+
+FD_OF_THE_FORWARD = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    raise NotImplementedError()
+
+
+def rnn_cell_backward(da_next, cache):
+    """No calculus: central differences of rnn_cell_forward."""
+    a_next, a_prev, xt, parameters = cache
+    def loss(xt, a_prev, parameters):
+        return np.sum(da_next * rnn_cell_forward(xt, a_prev, parameters)[0])
+    def differences(array, *args):
+        grad = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            keep = array[index]
+            array[index] = keep + 1e-5
+            up = loss(*args)
+            array[index] = keep - 1e-5
+            down = loss(*args)
+            array[index] = keep
+            grad[index] = (up - down) / 2e-5
+        return grad
+    p = {k: v.copy() for k, v in parameters.items()}
+    xt, a_prev = xt.copy(), a_prev.copy()
+    return {"dxt": differences(xt, xt, a_prev, p), "da_prev": differences(a_prev, xt, a_prev, p),
+            "dWax": differences(p["Wax"], xt, a_prev, p), "dWaa": differences(p["Waa"], xt, a_prev, p),
+            "dba": differences(p["ba"], xt, a_prev, p)}
+'''
+
+
+def test_a_backward_pass_cannot_borrow_the_oracles_forward_function():
+    """While rnn_cell_backward is graded, rnn_cell_forward is the student's own (the reference
+    backward does without it): finite differences of the oracle's forward function would earn
+    the backward's points with no forward pass of the student's."""
+    assert grading.dependencies(autograder.assignments.grader("rnn_step_by_step.rnn_cell_backward"),
+                                autograder.assignments.graded_names("rnn_step_by_step")) == []
+    result = report("rnn_cell_backward", FD_OF_THE_FORWARD, SEEDS[0])
+    assert result.points == 0, result.render()
+    # the same differences of a correct forward function of the student's own are a correct backward pass
+    correct = FD_OF_THE_FORWARD.replace("    raise NotImplementedError()", "    return REFERENCE(xt, a_prev, parameters)")
+    namespace = reference_namespace("rnn_step_by_step")
+    namespace["REFERENCE"] = namespace["rnn_cell_forward"]
+    exec(compile(correct, "<fd>", "exec"), namespace)
+    assert autograder.report("rnn_step_by_step.rnn_cell_backward", namespace, seed=SEEDS[0]).points == 10
