@@ -173,6 +173,21 @@ def forward_grader(assignment, oracle, spec):
                             "step to the next (the hidden state, the cell state) and which slice of x you use.")
         return None
 
+    def own_items(args, actual, expected):
+        """With wrong returned values, the cache items that must still be exact: those the
+        reference stores as they came (an argument: a_prev, xt, parameters, x) or as it returns
+        them (a_next), held against the student's own arguments and returned values. A cache of
+        the right shapes holding nothing of the sort (zeros) is no layout right."""
+        cache, reference_cache = actual[-1], expected[-1]
+        if not isinstance(reference_cache, (tuple, list)):
+            return
+        labels = spec.cache_labels or [f"item {i}" for i in range(len(reference_cache))]
+        for index, item in enumerate(reference_cache):
+            same = [given for given in args if matches(item, given)] or \
+                [mine for mine, theirs in zip(actual[:n_values], expected[:n_values]) if matches(item, theirs)]
+            if same:
+                compare(f"{spec.outputs[-1]}[{index}] ({labels[index]})", cache[index], same[0])
+
     def cache_hint(args, actual, expected):
         """Why a cache is wrong: a step cache overwritten later, a wrong layout, or a wrong value."""
         if spec.steps is not None and isinstance(actual, (tuple, list)) and len(actual) == len(expected) \
@@ -221,6 +236,7 @@ def forward_grader(assignment, oracle, spec):
             try:
                 expect_same_shapes(spec.function, actual, expected, spec.outputs)
                 if not matches(tuple(actual[:n_values]), tuple(expected[:n_values])):
+                    own_items(args, actual, expected)
                     return UNCHECKED  # the layout is right; the values check charges the rest
                 compare(spec.outputs[-1], actual[-1], expected[-1], spec.cache_labels or None)
             except Mismatch as error:
