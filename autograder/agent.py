@@ -472,6 +472,13 @@ class Agent:
             except TooLarge:  # the student's result: the worker says it was too large to check
                 send(self.sock, {"re": number, "too_large": True} if op == "call" else
                      {"re": number, "failed": "a reply larger than the grader accepts"}, caps=self.caps)
+            except (TypeError, ValueError, RecursionError) as error:  # nested too deep, an int too long
+                if op != "call":
+                    raise
+                send(self.sock, {"re": number, "raised": "ValueError", "mro": ["ValueError", "Exception"],
+                                 "location": None, "message": "it returned a value the grader cannot read "
+                                 f"({said(error)[:200]}): return arrays, numbers, strings, lists and dicts"},
+                     caps=self.caps)
 
     def op_define(self, request):
         """Set notebook globals (the oracle's stand-ins, n_values, ...); remember what was there
@@ -514,10 +521,18 @@ class Agent:
                                   request["wall_seconds"])
         except CallTimeout as timeout:
             return {"timeout": timeout.clock}
-        except Exception as error:
-            return {"raised": type(error).__name__, "message": str(error)[:2000],
+        except BaseException as error:  # SystemExit, KeyboardInterrupt too: the student's function raised them
+            return {"raised": type(error).__name__, "message": said(error)[:2000],
                     "location": student_location(error), "mro": [c.__name__ for c in type(error).__mro__]}
         return {"result": result, "args": args if request.get("in_place") else None}
+
+
+def said(error):
+    """str(error), or a note when the student's exception cannot even say what it is."""
+    try:
+        return str(error)
+    except BaseException:
+        return f"(a {type(error).__name__} whose message raised an error itself)"
 
 
 class ReturnedArray(np.ndarray):
