@@ -28,6 +28,7 @@ SERVE = "__import__('sys').modules['_grading_agent'].serve(%r, globals(), %r)"
 # limit stops the student's code first, and it needs a moment to answer.
 MARGIN_FACTOR, MARGIN_SECONDS = 1.1, 2
 CONNECT_SECONDS = 10  # CPU seconds for the kernel to reach the agent (milliseconds when idle)
+DYING_SECONDS = 3  # wall seconds a kernel whose connection broke may take to be gone (its death, not our fault)
 
 
 def caps(limits):
@@ -195,6 +196,17 @@ class GradingSession:
                     self.tampering.append(evidence)
                 return None
 
+    def lost_or_fault(self, what):
+        """A connection that broke: a kernel that is dying (killed by its own code, its process
+        group gone) takes a moment to be gone, and is then KernelLost, raised here; one still
+        alive after DYING_SECONDS is the grader's trouble (returned, to raise)."""
+        ends = time.monotonic() + DYING_SECONDS
+        while time.monotonic() < ends:
+            self.kernel.check_alive()
+            time.sleep(0.05)
+        self.kernel.check_alive()
+        return self.fault(what)
+
     def fault(self, what):
         """A GraderFault, noted: the submission's status becomes Status.GRADER_ERROR."""
         self.faults.append(what)
@@ -248,8 +260,7 @@ class GradingSession:
         except socket.timeout:
             self.kernel.kill(KernelLost(Status.TIMED_OUT, "the kernel stopped reading the grading connection"))
         except OSError:
-            self.kernel.check_alive()
-            raise self.fault("the kernel stopped reading the grading connection") from None
+            raise self.lost_or_fault("the kernel stopped reading the grading connection") from None
         finally:
             self.sock.settimeout(None)
             for deadline in deadlines:
@@ -275,8 +286,7 @@ class GradingSession:
         except socket.timeout:
             self.kernel.kill(KernelLost(Status.TIMED_OUT, "the kernel began a message and never finished it"))
         except (EOFError, OSError):
-            self.kernel.check_alive()
-            raise self.fault("the kernel closed the grading connection") from None
+            raise self.lost_or_fault("the kernel closed the grading connection") from None
         except ProtocolError as error:
             raise Tampering(str(error)) from None
         finally:
