@@ -257,6 +257,22 @@ CLASS = {
         "display(Javascript('alert(\"student\")'))\n"))(nb), nb.cells.insert(1, nbformat.v4.new_markdown_cell(
             "Notes <script>alert('student')</script> <img src=x onerror=\"alert('student')\">")))),
         "graded", FULL),
+    # a second attack set: what raised in the agent, or ran at start-up, passed for the grader's trouble
+    "raises_system_exit": (lambda root, s: submit(root, s, answers=replace_answer(
+        "rnn_forward", "def rnn_forward(x, a0, parameters):\n    raise SystemExit('bye')\n")),
+        "graded", {**FULL, "rnn_forward": 0.0}),
+    "raises_an_unprintable_exception": (lambda root, s: submit(root, s, answers=replace_answer(
+        "rnn_forward", "class Boom(Exception):\n    def __str__(self):\n        raise RuntimeError('no')\n\n\n"
+                       "def rnn_forward(x, a0, parameters):\n    raise Boom()\n")), "graded", {**FULL, "rnn_forward": 0.0}),
+    "returns_an_unreadable_value": (lambda root, s: submit(root, s, answers=replace_answer(
+        "rnn_forward", "def rnn_forward(x, a0, parameters):\n    v = []\n    for _ in range(80):\n"
+                       "        v = [v]\n    return v, 10 ** 5000, None\n")), "graded", {**FULL, "rnn_forward": 0.0}),
+    "ships_start_up_files": (lambda root, s: start_up_files(submit(root, s)), "graded", FULL),
+    "digs_a_deep_tree": (lambda root, s: submit(root, s, edit=insert_after("setup", (
+        "import os\nhere = os.getcwd()\nfor _ in range(1500):\n    os.mkdir('d')\n    os.chdir('d')\n"
+        "os.chdir(here)\n"))), "graded", FULL),
+    "a_lone_surrogate_in_markdown": (lambda root, s: lone_surrogate(submit(root, s, edit=lambda nb: nb.cells.insert(
+        1, nbformat.v4.new_markdown_cell("notes __LONE__")))), "graded", FULL),
     # item 8: the agent's alarms cancelled, then oracle callbacks for as long as the kernel lives
     "cancels_its_alarm_and_floods_callbacks": (lambda root, s: submit(root, s, answers=replace_answer(
         "rnn_forward", FLOODS_CALLBACKS)), "timed out", first_functions(1)),
@@ -283,6 +299,21 @@ FLOODS_CALLBACKS = (
     "                time.sleep(0.01)\n"
     "            except BaseException:\n                pass\n"
     + solutions(ASSIGNMENT)["rnn_forward"].split(":", 1)[1])
+
+
+def lone_surrogate(folder):
+    """The notebook's __LONE__ becomes the JSON escape of a lone surrogate (no file holds one)."""
+    path = folder / NOTEBOOK
+    path.write_text(path.read_text().replace("__LONE__", "\\ud800"))
+
+
+def start_up_files(folder):
+    """Files that would run when the kernel starts, were the scratch folder on its path or its
+    home: a kernel launcher, an IPython startup file and a user site module, each ending it."""
+    for name in ("ipykernel_launcher.py", ".ipython/profile_default/startup/00-x.py",
+                 ".local/lib/python3.11/site-packages/usercustomize.py"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("import os\nos._exit(3)\n")
 
 
 def replace_source(notebook, grade_id, source):
@@ -368,7 +399,7 @@ STOCK_CLASS = ["reference", "forgot_bias", "late", "writes_to_stderr", "exits_th
                "deletes_test_cells", "borrows_a_later_oracle", "submits_a_link", "forges_the_protocol",
                "removes_the_agent", "moves_a_test_and_keeps_a_stub", "links_the_folder_to_the_source",
                "hard_links_the_source_notebook", "prints_a_lone_surrogate_in_a_cell", "lies_about_itself",
-               "forges_report_lines", "displays_scripts"]
+               "forges_report_lines", "displays_scripts", "raises_system_exit", "ships_start_up_files"]
 # (not here, both failing inside nbgrader before any grading of ours: a file where the release has
 # a folder (nbgrader's copying of the released files), and a solution cell without a grade_id
 # (nbgrader's DeduplicateIds, which nbgrader_config.py runs before RestoredCells). The batch grades both.)

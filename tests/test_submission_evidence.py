@@ -29,6 +29,8 @@ ATTACKS = {
     "from autograder.assignments.rnn_step_by_step import oracle as rnn_step_by_step": "imports the grading code",
     "open('/srv/course/gradebook.db').read()": "hidden from the kernel",
     "import glob\nglob.glob('../../' + 'gradebook.db')": "gradebook",
+    "import sys, time\nsys.addaudithook(lambda e, a: time.sleep(9) if e == 'socket.connect' else None)": "audit hook",
+    "import socket\ns = socket.socket(socket.AF_UNIX)\ns.connect('agent.sock')": "grading agent's socket",
     "%time np.allclose = None": None,  # (inside a magic's string: not read, noted nowhere)
 }
 

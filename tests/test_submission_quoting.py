@@ -60,3 +60,20 @@ def test_a_class_name_and_a_location_are_the_students_too():
 
 def test_inline_quote_is_one_line():
     assert "\n" not in inline_quote("a\nb\u2028c" * 50) and len(inline_quote("x" * 500)) <= 90
+
+
+@pytest.mark.parametrize("name, valid", [("ada", True), ("Ana María", True), ("s1-x_2.b", True),
+                                         ("x\nforged_student   graded   100", False), ("\x1b[1A\x1b[2Kmallory", False),
+                                         ("[r]eference", False), ("*", False), ("what?", False),
+                                         ('=HYPERLINK("http://x","open")', False), ("+1", False), ("@a", False),
+                                         ("-rf", False), ("", False)])
+def test_a_student_id_must_print_glob_and_open_in_a_spreadsheet_as_itself(name, valid):
+    """Folder names that would forge a summary line, move the terminal's cursor, name other
+    students to nbgrader's --student (a glob) or run as a spreadsheet formula are no student ids."""
+    from autograder.batch.coordinator import valid_student_id
+    assert valid_student_id(name) is valid
+
+
+def test_what_is_printed_of_a_record_has_no_control_character():
+    from autograder.batch.coordinator import printable
+    assert printable("no x.ipynb (found \x1b[1A\x1b[2Kok.ipynb)\nforged") == "no x.ipynb (found ?[1A?[2Kok.ipynb)?forged"

@@ -89,9 +89,26 @@ def student_names(root):
         except UnicodeEncodeError:
             print(f"skipped submitted/{entry.name!r}: not a valid student id", flush=True)
             continue
+        if not valid_student_id(entry.name):
+            print(f"skipped submitted/{ascii(entry.name)}: not a valid student id (a control, glob or spreadsheet "
+                  "formula character)", flush=True)
+            continue
         if entry.is_dir(follow_symlinks=False) or entry.is_symlink():
             names.append(entry.name)
     return names
+
+
+def valid_student_id(name):
+    """A folder name that can be a student id everywhere it goes: printed on a terminal (no
+    control character: an escape sequence or a newline forges lines), given to nbgrader's
+    --student (no glob character: "[r]eference" would name another student), and written to a
+    CSV a spreadsheet opens (no leading formula character)."""
+    return bool(name) and name.isprintable() and not any(c in "*?[]" for c in name) and name[0] not in "=+-@"
+
+
+def printable(text):
+    """`text` with every control character (an escape sequence, a newline) shown as "?"."""
+    return "".join(c if c.isprintable() else "?" for c in str(text))
 
 
 def record_path(root, assignment, student):
@@ -141,7 +158,8 @@ class Progress:
             self.bar.update()
             self.bar.set_postfix_str(f"{student}: {status}")
         elif self.enabled:
-            print(f"{self.assignment} [{self.done}/{self.total}] {student}: {status}", file=sys.stderr, flush=True)
+            print(f"{self.assignment} [{self.done}/{self.total}] {student}: {printable(status)}", file=sys.stderr,
+                  flush=True)
 
     def close(self):
         if self.bar is not None:
@@ -457,7 +475,7 @@ class Batch:
         row["max"] = sum(g.points for g in functions if not g.bonus)  # a bonus is extra credit
         row["seconds_late"] = round(submission.total_seconds_late or 0.0)
         row["late_penalty"] = penalty
-        row["detail"] = str(record.get("detail", ""))
+        row["detail"] = printable(record.get("detail", ""))
         return row
 
     def export(self, assignment, rows):

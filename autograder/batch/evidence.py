@@ -134,6 +134,9 @@ class CodeWatch:
                     self.note(self.evidence, f"{where} calls {called} on {target}")
             elif called and called.startswith("signal.") and called.split(".")[1] in SIGNALS:
                 self.note(self.evidence, f"{where} changes the kernel's signals or timers ({called})")
+            elif called in ("sys.addaudithook", "addaudithook"):
+                self.note(self.evidence, f"{where} adds an audit hook to the kernel (sys.addaudithook), which sees "
+                                         "every event of the grading agent's")
             elif called and called.startswith("sys.modules.") and called.split(".")[2] in (
                     "pop", "update", "clear", "setdefault", "__setitem__", "__delitem__", "popitem"):
                 self.note(self.evidence, f"{where} changes sys.modules ({called})")
@@ -148,6 +151,8 @@ class CodeWatch:
             text = os.fsdecode(node.value) if isinstance(node.value, bytes) else node.value
             if "_grading_agent" in text:
                 self.note(self.evidence, f"{where} reaches for the grading agent")
+            if "agent.sock" in text:
+                self.note(self.evidence, f"{where} names the grading agent's socket")
             for folder in self.hidden:
                 if folder in text:
                     self.note(self.evidence, f"{where} names a path hidden from the kernel ({folder})")
@@ -168,7 +173,7 @@ def processes(kernel):
     # the kernel: the outermost python running ipykernel_launcher (what wraps it, unshare or
     # bwrap, names it in its own command line)
     depth = {process.pid: depth_below(process, kernel.process.pid) for process in tree}
-    kernels = sorted((p for p in tree if "ipykernel_launcher" in safe_cmdline(p)[1:3]
+    kernels = sorted((p for p in tree if "ipykernel_launcher" in safe_cmdline(p)[1:4]  # python [-P] -m ipykernel_launcher
                       and os.path.basename((safe_cmdline(p) or [""])[0]).startswith("python")),
                      key=lambda p: depth.get(p.pid, 0))
     if not kernels:
@@ -219,6 +224,13 @@ class Files:
 
     def listing(self):
         found = {}
+        try:
+            self._walk(found)
+        except RecursionError:  # a folder tree deeper than Python's recursion (os.walk recurses)
+            pass
+        return found
+
+    def _walk(self, found):
         for top, folders, files in os.walk(self.folder):  # os.walk follows no link by default
             relative = os.path.relpath(top, self.folder)
             folders[:] = [f for f in folders if not (relative == "." and f in RUNTIME) and f not in RUNTIME]
@@ -232,7 +244,6 @@ class Files:
                 except OSError:
                     continue
                 found[key] = (info.st_size, info.st_mtime_ns)
-        return found
 
     def changes(self):
         """[sentence] of what the notebook added, changed or removed in its folder."""

@@ -277,6 +277,7 @@ def grade_submission(task):
             result.update(status=Status.MALFORMED, detail=f"{task.notebook} cannot be read: {error}")
         else:
             notebook, changes = restore_cells(notebook, master)
+            notebook = nbformat.from_dict(storable(notebook))  # a lone surrogate in a cell cannot be written
             result["integrity"].extend(changes)
             run_notebook(task, notebook, graders, seed, result)
     if result["status"] in (Status.MISSING, Status.MALFORMED, Status.REFUSED):
@@ -373,7 +374,7 @@ def run_notebook(task, notebook, graders, seed, result):
             result["activity"] = [f"a process ran in the sandbox: {p}" for p in seen[:50]] + code.notes
             try:
                 result["activity"] += files.changes()
-            except OSError:
+            except (OSError, RecursionError):  # (a tree too deep to walk: the listing says what it could)
                 pass
             if session is not None:
                 result["integrity"].extend(session.tampering)

@@ -255,9 +255,11 @@ def scratch_folder(limits):
             _tell(f"sandbox scratch folders are plain folders on disk, not capped tmpfs ({error.strerror})")
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)  # (a tmpfs is emptied first: unmounting frees it)
         if mounted:
-            _unmount(folder)
+            _unmount(folder)  # frees all it holds, a tree however deep included
+        else:
+            with contextlib.suppress(RecursionError):  # (rmtree recurses)
+                shutil.rmtree(folder, ignore_errors=True)
         with contextlib.suppress(OSError):
             folder.rmdir()
 
@@ -421,7 +423,7 @@ class Confinement:
     def popen(self, command, workdir, hide=(), keep=(), **options):
         for path in [workdir, *Path(workdir).rglob("*")]:  # the scratch folder is the sandbox's own
             os.chown(path, self.uid, self.uid, follow_symlinks=False)
-        with readable(etc_files(self.uid, workdir)) as etc:
+        with readable(etc_files(self.uid, "/tmp")) as etc:  # its home: the private /tmp
             return subprocess.Popen(sandbox_command(command, workdir, self.uid, hide, keep, self.limits.tmpfs(), etc),
                                     cwd=workdir, pass_fds=list(etc.values()), start_new_session=True,
                                     preexec_fn=limit_resources(self.limits, self.cgroup), **options)
@@ -531,11 +533,16 @@ class SandboxedKernel:
         is the grader's trouble (Status.GRADER_ERROR), never the submission's."""
         connection, info = write_connection_file(str(self.workdir / "kernel.json"), transport="ipc",
                                                  ip=str(self.workdir / "k"))
-        command = [sys.executable, "-m", "ipykernel_launcher", "-f", connection, "--HistoryManager.enabled=False",
+        # -P: the scratch folder is not on sys.path while the kernel and the agent start (a submitted
+        # ipykernel_launcher.py or json.py would run then, and pass for the grader's trouble);
+        # boot_agent puts it there once they are loaded, where IPython would
+        command = [sys.executable, "-P", "-m", "ipykernel_launcher", "-f", connection, "--HistoryManager.enabled=False",
                    "--IPKernelApp.capture_fd_output=False"]
-        environment = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(self.workdir),
+        # HOME and every configuration folder lie in the private /tmp, not among the submitted files: an
+        # IPython startup file, a usercustomize module or a matplotlibrc handed in runs nothing there
+        environment = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": "/tmp", "PYTHONNOUSERSITE": "1",
                        "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-                       "MPLCONFIGDIR": str(self.workdir / ".config"), "IPYTHONDIR": str(self.workdir / ".ipython"),
+                       "MPLCONFIGDIR": "/tmp/.config/matplotlib", "IPYTHONDIR": "/tmp/.ipython",
                        "JUPYTER_RUNTIME_DIR": str(self.workdir / ".runtime"), "TF_CPP_MIN_LOG_LEVEL": "3",
                        "NBGRADER_EXECUTION": "autograde"}
         try:
@@ -738,13 +745,17 @@ class SandboxedKernel:
 
     def boot_agent(self):
         """Load the grading agent before any student code: it remembers what the student's
-        code might patch and adds its audit hook."""
+        code might patch and adds its audit hook. Then the scratch folder goes on sys.path
+        (after the standard library, as IPython puts it), so the notebook imports its modules."""
         source = AGENT_FILE.read_text()
         # the scratch folder is the kernel's own even inside a hidden folder: opening it is no tampering
         code = ("import sys as _s, types as _t\n"
                 "_m = _t.ModuleType('_grading_agent'); _m.__file__ = %r\n"
                 "exec(compile(%r, %r, 'exec'), _m.__dict__); _s.modules['_grading_agent'] = _m\n"
-                "_m.install(get_ipython(), %r, %r); del _s, _t, _m\n") % (
+                "_m.install(get_ipython(), %r, %r)\n"
+                "_s.path.insert(next((_i for _i, _p in enumerate(_s.path) if _p.rstrip('/').endswith("
+                "('site-packages', 'dist-packages'))), len(_s.path)), '')\n"
+                "del _s, _t, _m\n") % (
                     AGENT_NAME, source, AGENT_NAME, self.hide, [*self.keep, os.path.realpath(self.workdir)])
         with self.grader_trouble("the grading agent could not be loaded"):
             self.execute(code, START_SECONDS, collect=False)
