@@ -146,3 +146,31 @@ def test_without_usable_cgroups_the_reason_is_given_and_the_sandbox_still_runs(t
         assert kernel.confinement.cgroup is None
         assert printed(kernel, "print(6 * 7)").strip() == "42"
     assert any("without cgroups: no cgroup v1" in record.getMessage() for record in caplog.records)
+
+
+BURN_IN_UNWAITED_CHILDREN = """
+import os, signal, time
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel, never waited for
+started = time.process_time()
+for _ in range(8):
+    if os.fork() == 0:
+        end = time.process_time() + 0.3
+        while time.process_time() < end:
+            pass
+        os._exit(0)
+    time.sleep(0.35)
+print('burned')
+"""
+
+
+def test_cpu_time_counts_children_that_exit_unwaited(tmp_path):
+    """Short-lived children that exit between two looks at the process list burn CPU time the
+    sandbox's limits must count: its cgroup counts them (2.4 s here)."""
+    limits = Limits(memory_mb=1024)
+    with sandboxed_kernel(tmp_path, limits) as kernel:
+        if kernel.confinement.cgroup is None or kernel.confinement.cgroup.cpu_seconds() is None:
+            pytest.fail("this machine gives the sandbox no CPU accounting cgroup; the CI machine has one")
+        before = kernel.cpu_seconds
+        assert printed(kernel, BURN_IN_UNWAITED_CHILDREN).strip() == "burned"
+        wait_for(lambda: kernel.cpu_seconds - before > 2.0, 3)
+        assert kernel.cpu_seconds - before > 2.0
