@@ -60,7 +60,7 @@ def test_visible_tests_catch_most_catalogued_mistakes(monkeypatch, capsys):
 
 ASSIGNMENT = "rnn_step_by_step"
 
-# one bug per function that others build on: (function, line of the reference solution, buggy line)
+# bugs in functions that others build on: (function, line of the reference solution, buggy line)
 BUGS = [
     ("rnn_cell_forward", "a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba)", "a_next = np.tanh(Waa @ a_prev + Wax @ xt)"),
     ("rnn_forward", "rnn_cell_forward(x[:, :, t], a_next, parameters)", "rnn_cell_forward(x[:, :, t], a0, parameters)"),
@@ -73,6 +73,15 @@ BUGS = [
     ("simple_gru_cell_forward", "a_next = ut * cct + (1.0 - ut) * a_prev", "a_next = (1.0 - ut) * cct + ut * a_prev"),
     ("gru_cell_forward", "concat_reset = np.concatenate((rt * a_prev, xt), axis=0)",
      "concat_reset = np.concatenate((a_prev, xt), axis=0)"),
+    # forward mistakes each of which passed its own check and failed the backward's, as the backward's fault
+    ("rnn_cell_forward", "a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba)", "a_next = np.tanh(Waa @ a_prev + ba)"),
+    ("rnn_cell_forward", "a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba)", "a_next = np.tanh(Waa.T @ a_prev + Wax @ xt + ba)"),
+    ("lstm_cell_forward", "it = sigmoid(Wi @ concat + bi)", "it = sigmoid(Wf @ concat + bi)"),
+    ("lstm_cell_forward", "ft = sigmoid(Wf @ concat + bf)", "ft = sigmoid(Wf @ concat + bf + c_prev)"),
+    ("simple_gru_cell_forward", "cct = np.tanh(Wc @ concat + bc)", "cct = np.tanh(Wu @ concat + bc)"),
+    ("gru_cell_forward", "cct = np.tanh(Wc @ concat_reset + bc)", "cct = sigmoid(Wc @ concat_reset + bc)"),
+    ("gru_cell_forward", "ut = sigmoid(Wu @ concat + bu)\n    concat_reset = np.concatenate((rt * a_prev, xt), axis=0)",
+     "concat_reset = np.concatenate((rt * a_prev, xt), axis=0)\n    ut = sigmoid(Wu @ concat_reset + bu)"),
     ("rnn_cell_forward", None, "not written yet"),  # the release's `raise NotImplementedError()`
     ("lstm_cell_backward", None, "not written yet"),
 ]
@@ -119,7 +128,7 @@ def test_the_reference_solutions_pass_every_visible_check(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("function, line, bug", BUGS,
-                         ids=[f"{f}-{'unwritten' if line is None else 'bug'}" for f, line, _ in BUGS])
+                         ids=[f"{f}-{'unwritten' if line is None else i}" for i, (f, line, _) in enumerate(BUGS)])
 def test_a_check_names_the_function_it_builds_on_that_is_wrong(function, line, bug, monkeypatch):
     namespace = notebook_namespace(monkeypatch, {function: buggy_answer(function, line, bug)})
     tests = namespace["public_tests"]
@@ -144,8 +153,10 @@ def test_a_check_names_the_function_it_builds_on_that_is_wrong(function, line, b
                 == "\n".join("    " + text for text in str(own).splitlines()).strip()
 
 
-def test_every_catalogued_mistake_that_its_own_check_catches_is_named_by_the_checks_built_on_it(monkeypatch):
-    """The same for the catalogue's real mistakes, written into the notebook's reference."""
+def test_every_catalogued_mistake_is_named_by_the_checks_built_on_it_or_fails_none_of_them(monkeypatch):
+    """The same for the catalogue's real mistakes, written into the notebook's reference. A
+    mistake its own visible check misses (the hidden tests catch it) must pass the checks built
+    on the function too: failing one of them would blame a function that is right."""
     tests = public_tests(ASSIGNMENT, monkeypatch)
     exercised, wrongly_blamed = 0, []
     for entry in assignments.catalogue(ASSIGNMENT):
@@ -155,13 +166,14 @@ def test_every_catalogued_mistake_that_its_own_check_catches_is_named_by_the_che
         namespace = notebook_namespace(monkeypatch, {entry.function: entry.source})
         tests = namespace["public_tests"]
         own = visible_failure(namespace, entry.function)
-        if own is None:
-            continue  # missed by its own visible check (the hidden tests catch it)
         assert not isinstance(own, tests.PrerequisiteError), f"{entry.slug}: {own}"
-        exercised += 1
+        exercised += own is not None
         for user in users:
             error = visible_failure(namespace, user)
-            if not (isinstance(error, tests.PrerequisiteError) and error.function == entry.function):
+            if own is None and error is not None:
+                wrongly_blamed.append(f"{entry.function}__{entry.slug} passes its own check -> check_{user}: {error}")
+            elif own is not None and not (isinstance(error, tests.PrerequisiteError)
+                                          and error.function == entry.function):
                 wrongly_blamed.append(f"{entry.function}__{entry.slug} -> check_{user}: {error}")
     assert exercised >= 40 and not wrongly_blamed, wrongly_blamed
 
