@@ -27,8 +27,10 @@ tests used for grading compare your results with a reference on fresh sizes
 and random seeds.
 
 Each check raises ``AssertionError`` with what was expected, what came back
-and a hint, or prints one line when everything passed.  The checks use their
-own random generators and never change NumPy's global random state.
+and a hint, or prints one line when everything passed. A function that is not
+written yet, or that crashes, fails its check with a message that names it.
+The checks use their own random generators and never change NumPy's global
+random state.
 """
 
 import copy
@@ -46,11 +48,10 @@ from check_helpers import check_unchanged as _check_unchanged_input
 from check_helpers import describe as _describe
 from check_helpers import difference as _difference
 from check_helpers import fail as _fail
-from check_helpers import find_function as _helper
-from check_helpers import norm_relative_error, numerical_gradient, run_prerequisite
+from check_helpers import norm_relative_error, numerical_gradient
 from check_helpers import normal as _normal
-from check_helpers import passed as _passed
 from check_helpers import random_arrays
+from check_helpers import visible_check
 from rnn_utils import softmax
 
 # Tolerances -----------------------------------------------------------------
@@ -150,19 +151,7 @@ def _visible_check(function, target, **given):
     """The visible check of `function` (the student's `target`): first the own checks of every
     function it builds on (_PREREQUISITES, in order), each found in the notebook unless
     passed in `given`, then its own checks. Prints one line when everything passed."""
-    check = "check_" + function
-    functions = {function: target}
-    for name in _PREREQUISITES.get(function, ()):
-        found = _helper(target, name, given)
-        if found is not None:
-            functions[name] = found
-    for name in _PREREQUISITES.get(function, ()):
-        # a backward check needs the forward function it differentiates
-        if name in functions and _FORWARD.get(name, name) in functions:
-            run_prerequisite(check, function, name,
-                             lambda: _OWN_CHECKS[name](functions[name], functions))
-    _OWN_CHECKS[function](target, functions)
-    _passed(check)
+    visible_check(function, target, _OWN_CHECKS, _PREREQUISITES, given, needs=_FORWARD)
 
 
 # ---------------------------------------------------------------------------
