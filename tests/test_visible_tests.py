@@ -4,6 +4,7 @@ raw traceback, and they name the function really at fault: a mistake in a functi
 on fails their checks with "fix <function> first", and an unwritten function is said to be not
 written yet. (They are weaker than the hidden tests by design; how many catalogued mistakes they
 catch is printed with -s, not asserted.)"""
+import ast
 import importlib.util
 
 import nbformat
@@ -28,6 +29,7 @@ def public_tests(assignment, monkeypatch):
     spec = importlib.util.spec_from_file_location(f"public_tests_{assignment}", folder / "public_tests.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    module.ASSIGNMENT = assignment
     return module
 
 
@@ -100,9 +102,9 @@ def test_an_unwritten_function_is_said_to_be_not_written_yet(assignment, functio
 
 # ------------------------------------------------------------------ checks that build on others
 # A visible check of a function that builds on others (a sequence function on its cell, a
-# backward function on its forward function and its cell's backward, a training loop on the
-# step and the sampler) first runs the checks of those; when one fails, it must blame that
-# function, not its own.
+# backward function on its forward function and its cell's backward, a training step on the
+# clipping, a training loop on the step and the sampler) first runs the checks of those; when one
+# fails, it must blame that function, not its own.
 
 # the assignments whose functions build on others (public_tests._PREREQUISITES)
 BUILDING = ("rnn_step_by_step", "dinosaur_island")
@@ -136,9 +138,12 @@ BUGS = [
     ("rnn_step_by_step", "gru_cell_forward",
      "ut = sigmoid(Wu @ concat + bu)\n    concat_reset = np.concatenate((rt * a_prev, xt), axis=0)",
      "concat_reset = np.concatenate((rt * a_prev, xt), axis=0)\n    ut = sigmoid(Wu @ concat_reset + bu)"),
-    # crashes: a ValueError from the matrix product, a KeyError
+    # crashes: a ValueError from the matrix product, a function that returns None, a KeyError
     ("rnn_step_by_step", "rnn_cell_forward", "a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba)",
      "a_next = np.tanh(Waa @ a_prev.T + Wax @ xt + ba)"),
+    ("dinosaur_island", "clip", "    return gradients", "    pass"),  # returns None: optimize crashed on it
+    ("dinosaur_island", "clip", "np.clip(gradients[key], -maxValue, maxValue, out=gradients[key])",
+     "np.clip(gradients[key], None, maxValue, out=gradients[key])"),
     ("dinosaur_island", "sample", "        idx = np.random.choice(range(vocab_size), p=y.ravel())\n",
      "        idx = int(np.argmax(y))\n"),
     ("dinosaur_island", "optimize", "return loss, gradients, a[len(X) - 1]", "return loss, gradients, a[len(X)]"),
@@ -161,8 +166,26 @@ def buggy_answer(assignment, function, line, bug):
     return source.replace(line, bug)
 
 
+def builds_on(assignment):
+    """{graded function: the graded functions its reference solution calls, directly or through
+    another}, read from the solutions' code."""
+    graded = set(graded_names(assignment))
+    calls = {name: {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)} & graded - {name}
+             for name, source in solutions(assignment).items()}
+    closed = {name: set(called) for name, called in calls.items()}
+    for _ in graded:
+        for name in closed:
+            closed[name] |= set().union(*(closed[c] for c in closed[name]))
+    return closed
+
+
 def dependents(tests, function):
-    return [name for name, needed in getattr(tests, "_PREREQUISITES", {}).items() if function in needed]
+    """The functions whose checks build on `function`: those that list it in _PREREQUISITES, and
+    those whose reference solution calls it (whether they list it or not)."""
+    declared = getattr(tests, "_PREREQUISITES", {})
+    calling = builds_on(tests.ASSIGNMENT)
+    return [name for name in graded_names(tests.ASSIGNMENT)
+            if function in declared.get(name, ()) or function in calling[name]]
 
 
 @pytest.mark.parametrize("assignment", BUILDING)
@@ -212,6 +235,13 @@ def test_a_catalogued_mistake_fails_the_visible_checks_under_its_own_name(entry,
             assert error is None, f"check_{entry.function} passes, but check_{user} fails: {error}"
         else:
             assert_blames(namespace, entry.assignment, user, entry.function, own)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_check_runs_first_the_checks_of_every_function_its_function_calls(assignment, monkeypatch):
+    tests = public_tests(assignment, monkeypatch)
+    for function, called in builds_on(assignment).items():
+        assert called <= set(getattr(tests, "_PREREQUISITES", {}).get(function, ())), (function, called)
 
 
 @pytest.mark.parametrize("assignment", BUILDING)

@@ -14,10 +14,12 @@ correct implementation:
 * ``model`` feeds the right inputs and targets to your ``optimize`` and actually
   lowers the loss on a tiny training set.
 
-``model`` calls your ``sample`` and ``optimize``, so its check first runs,
-quietly, their checks, found in your notebook. If one of them fails, the check
-stops with a ``PrerequisiteError`` (an ``AssertionError``) that names the
-function to fix first and repeats that function's own message.
+A function that builds on others (``optimize`` calls your ``clip``; ``model``
+calls your ``optimize`` and ``sample``) can only be tested once those are right.
+So its check first runs, quietly, the checks of the functions it builds on,
+found in your notebook. If one of them fails, the check stops with a
+``PrerequisiteError`` (an ``AssertionError``) that names the function to fix
+first and repeats that function's own message.
 
 Passing the visible checks is a good sign but not a guarantee: the hidden
 tests used for grading compare your results with a reference on fresh sizes
@@ -680,7 +682,8 @@ def check_model(target):
 # function -> the functions whose checks run first, every one it calls directly or through
 # another, in notebook order
 _PREREQUISITES = {
-    "model": ("sample", "optimize"),
+    "optimize": ("clip",),
+    "model": ("clip", "sample", "optimize"),
 }
 
 # function -> its own checks, (target, {name: the student's function}) -> None or AssertionError
