@@ -6,6 +6,10 @@ written yet. (They are weaker than the hidden tests by design; how many catalogu
 catch is printed with -s, not asserted.)"""
 import ast
 import importlib.util
+import re
+import shutil
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -13,7 +17,8 @@ import pytest
 from autograder import assignments
 from autograder.assignments import ASSIGNMENTS, graded_names
 from autograder.killrate import setup_namespace, student_namespace
-from autograder.course import nbgrader_meta, release_notebook, solutions, source_notebook
+from autograder.course import (REPOSITORY, generate_release, nbgrader_meta, release_notebook, solutions,
+                               source_notebook, write_submission)
 
 
 def visible_cells(assignment):
@@ -48,6 +53,21 @@ def run_visible_test(entry, monkeypatch):
     exec(visible_cells(entry.assignment)[entry.function], namespace)
 
 
+def validator_width():
+    """The line width `nbgrader validate` cuts messages at, as the students' config sets it."""
+    from nbgrader.validator import Validator
+    from traitlets.config.loader import PyFileConfigLoader
+    config = PyFileConfigLoader("student_nbgrader_config.py", path=str(REPOSITORY / "source")).load_config()
+    return config.Validator.width if "width" in config.Validator else Validator.width.default_value
+
+
+def fits_validate(message):
+    """Whether every line of a check's message is shown whole by `nbgrader validate`: indented by
+    four spaces, the first line after the exception's name, cut beyond width - 3 characters."""
+    lines = [f"PrerequisiteError: {line}" if i == 0 else line for i, line in enumerate(message.splitlines())]
+    return all(len("    " + line) <= validator_width() - 3 for line in lines)
+
+
 def is_own_failure(error, function):
     """Whether `error` is the failure of check_<function>'s own checks: a check's message, not a
     crash and not a prerequisite's."""
@@ -60,9 +80,9 @@ def test_correct_variants_pass_the_visible_tests(entry, monkeypatch, capsys):
     assert "all visible tests passed" in capsys.readouterr().out
 
 
-def test_visible_tests_catch_most_catalogued_mistakes_in_their_own_message(monkeypatch, capsys):
+def test_visible_tests_catch_most_catalogued_mistakes_in_messages_validate_prints_whole(monkeypatch, capsys):
     wrong = [e for e in assignments.catalogue() if not e.correct]
-    caught, crashed = [], []
+    caught, crashed, cut = [], [], []
     for entry in wrong:
         try:
             run_visible_test(entry, monkeypatch)
@@ -70,9 +90,11 @@ def test_visible_tests_catch_most_catalogued_mistakes_in_their_own_message(monke
             caught.append(entry)
             if not is_own_failure(error, entry.function):
                 crashed.append(f"{entry.function}__{entry.slug}: {type(error).__name__}: {error}")
+            elif not fits_validate(str(error)):
+                cut.append(f"{entry.function}__{entry.slug}: {error}")
     with capsys.disabled():
         print(f"\nvisible tests catch {len(caught)} of {len(wrong)} catalogued mistakes")
-    assert not crashed, crashed
+    assert not crashed and not cut, (crashed, cut)
     assert len(caught) >= 0.8 * len(wrong), [f"{e.function}__{e.slug}" for e in wrong if e not in caught]
 
 
@@ -256,3 +278,27 @@ def test_prerequisites_come_in_order_and_include_what_they_build_on(assignment, 
         assert cells == list(range(len(cells))), f"{function}: cells before sequences"
     for backward, forward in getattr(tests, "_FORWARD", {}).items():
         assert forward in tests._PREREQUISITES[backward]
+
+
+# ------------------------------------------------------------------ what Validate shows
+def test_validate_shows_every_line_of_the_checks_messages_whole(tmp_path, monkeypatch):
+    """`nbgrader validate` in a student's folder (a fresh release, a wrong notebook) repeats the
+    visible checks' messages without cutting a line (nbgrader cuts lines at its Validator.width)."""
+    # a simple_gru_cell_forward that swaps the two terms: its check and its backward's fail
+    assignment, function, line, bug = next(bug for bug in BUGS if bug[1] == "simple_gru_cell_forward")
+    answers = dict(solutions(assignment), **{function: buggy_answer(assignment, function, line, bug)})
+    root = tmp_path / "course"
+    shutil.copytree(REPOSITORY / "source" / assignment, root / "source" / assignment)
+    shutil.copy(REPOSITORY / "nbgrader_config.py", root)
+    generate_release(root, assignment)
+    folder = write_submission(root, "student", assignment, answers)
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "validate", release_notebook(assignment).name],
+                          cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+    shown = done.stdout
+    assert "VALIDATION FAILED ON 2 CELL(S)" in shown, shown
+
+    namespace = notebook_namespace(assignment, monkeypatch, answers)
+    for name in (function, "simple_gru_cell_backward"):
+        message = str(visible_failure(namespace, assignment, name))
+        for text in message.splitlines():
+            assert re.search(rf"^    (\w+Error: )?{re.escape(text)}$", shown, re.MULTILINE), (text, shown)
