@@ -53,3 +53,64 @@ def test_numerical_gradient_of_a_quadratic_and_the_two_error_measures(shape):
     assert check_helpers.relative_error(grad, 2 * w * x) < 1e-7
     assert check_helpers.norm_relative_error(grad, 2 * w * x) < 1e-7
     assert check_helpers.relative_error(grad, w * x) > 0.1 and check_helpers.norm_relative_error(grad, w * x) > 0.1
+
+
+def failure_of(check_function, *args):
+    with pytest.raises(AssertionError) as failed:
+        check_function(*args)
+    return failed.value
+
+
+def unwritten(x):
+    raise NotImplementedError()
+
+
+def test_an_unwritten_function_fails_its_check_saying_so_with_its_traceback_above():
+    error = failure_of(check_helpers.run_checks, "check_f", "f", lambda: unwritten(1), {"f": unwritten})
+    assert str(error).startswith("check_f failed: f is not written yet")
+    assert "raise NotImplementedError()" in str(error).splitlines()[1]  # the hint
+    assert isinstance(error.__context__, NotImplementedError)  # shown above the message
+
+
+def test_a_crash_names_the_function_at_fault_in_one_line_of_bounded_length():
+    def f(x):
+        return helper(x)
+
+    def helper(x):
+        raise ValueError("shapes (3,) and (4,) not aligned " * 100)
+
+    error = failure_of(check_helpers.run_checks, "check_g", "g", lambda: f(1), {"g": lambda: 0, "f": f})
+    first = str(error).splitlines()[0]
+    assert first.startswith("check_g failed: f raised ValueError: shapes (3,) and (4,)") and len(first) < 400
+
+
+def test_an_assert_of_the_students_code_is_a_crash_and_a_checks_failure_is_not():
+    def f(x):
+        assert x > 1, "x too small"
+
+    error = failure_of(check_helpers.run_checks, "check_f", "f", lambda: f(1), {"f": f})
+    assert str(error).startswith("check_f failed: f raised AssertionError: x too small")
+    own = failure_of(check_helpers.run_checks, "check_f", "f", lambda: check_helpers.fail("check_f", "no."), {"f": f})
+    assert str(own) == "check_f failed: no."
+
+
+def test_a_crash_of_the_check_itself_and_a_librarys_not_implemented_error_are_not_blamed_on_the_student():
+    def read(returned):
+        return returned["a_next"]  # what f returned is None
+
+    error = failure_of(check_helpers.run_checks, "check_f", "f", lambda: read(None), {"f": unwritten})
+    assert str(error).startswith("check_f failed: the check could not use what f returned: TypeError")
+
+    def f(x):
+        raise NotImplementedError("this operation is not supported on symbolic tensors")
+
+    error = failure_of(check_helpers.run_checks, "check_f", "f", lambda: f(1), {"f": f})
+    assert "f raised NotImplementedError: this operation" in str(error) and "not written" not in str(error)
+
+
+def test_a_prerequisite_that_crashes_stops_the_check_with_its_message_and_its_crash_as_cause():
+    error = failure_of(check_helpers.run_prerequisite, "check_g", "g", "f", lambda: unwritten(1), {"f": unwritten})
+    assert isinstance(error, check_helpers.PrerequisiteError) and error.function == "f"
+    assert str(error).splitlines()[0] == "check_g stopped: fix f first."
+    assert "    check_f failed: f is not written yet" in str(error)
+    assert isinstance(error.__cause__, NotImplementedError)
