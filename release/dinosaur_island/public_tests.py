@@ -14,13 +14,21 @@ correct implementation:
 * ``model`` feeds the right inputs and targets to your ``optimize`` and actually
   lowers the loss on a tiny training set.
 
+A function that builds on others (``optimize`` calls your ``clip``; ``model``
+calls your ``optimize`` and ``sample``) can only be tested once those are right.
+So its check first runs, quietly, the checks of the functions it builds on,
+found in your notebook. If one of them fails, the check stops with a
+``PrerequisiteError`` (an ``AssertionError``) that names the function to fix
+first and repeats that function's own message.
+
 Passing the visible checks is a good sign but not a guarantee: the hidden
 tests used for grading compare your results with a reference on fresh sizes
 and random seeds.
 
 Each check raises ``AssertionError`` with what was expected, what came back
-and a hint, or prints one line when everything passed.  The checks leave
-NumPy's global random state as they found it.
+and a hint, or prints one line when everything passed. A function that is not
+written yet, or that crashes, fails its check with a message that names it.
+The checks leave NumPy's global random state as they found it.
 """
 
 import copy
@@ -29,18 +37,18 @@ import numpy as np
 
 # What every assignment's checks share (messages, value checks, checks that build on other
 # functions) is in check_helpers.py, next to this file.
+from check_helpers import PrerequisiteError  # noqa: F401  (what a check that builds on others raises)
 from check_helpers import check_close as _check_close
 from check_helpers import check_shape as _check_shape
 from check_helpers import check_unchanged as _check_unchanged
+from check_helpers import crashed as _crashed
 from check_helpers import describe as _describe
 from check_helpers import difference as _difference
 from check_helpers import fail as _fail
-from check_helpers import find_function as _helper
 from check_helpers import keeps_random_state as _keeps_random_state
 from check_helpers import normal as _normal
-from check_helpers import passed as _passed
 from check_helpers import random_arrays
-from check_helpers import prerequisite_failure
+from check_helpers import visible_check
 from dino_utils import initialize_parameters, rnn_backward, rnn_forward, softmax
 
 PARAMETER_NAMES = ("Wax", "Waa", "Wya", "b", "by")
@@ -61,15 +69,6 @@ def _short(values, limit=12):
     if len(values) <= limit:
         return str(values)
     return f"{values[:limit]} ... ({len(values)} entries)"
-
-
-def _run_prerequisite(check, prerequisite, fn, fn_name):
-    """Run the checks of a function this one depends on, quietly."""
-    found = prerequisite_failure(fn_name, lambda: prerequisite(fn), crashes=False)
-    if found is not None:
-        _fail(check, f"this check needs a working {fn_name}, but {fn_name} does not pass "
-                     "its own visible checks yet:\n" + found,
-              hint=f"fix {fn_name} first (its exercise comes earlier in the notebook).")
 
 
 # ---------------------------------------------------------------------------
@@ -190,8 +189,7 @@ def _clip_checks(target):
 
 def check_clip(target):
     """Visible checks for clip(gradients, maxValue)."""
-    _clip_checks(target)
-    _passed("check_clip")
+    _visible_check("clip", target)
 
 
 # ---------------------------------------------------------------------------
@@ -212,8 +210,7 @@ def _call_sample(check, target, parameters, char_to_ix, seed, situation=None):
         if "1-dimensional" in str(err):
             hint = ("np.random.choice needs p as a 1-D array; y has shape (vocab_size, 1), "
                     "so pass p=y.ravel().")
-        _fail(check, f"sample raised {type(err).__name__}: {err}"
-                     + (f" ({situation})" if situation else ""), hint=hint)
+        _crashed(check, "sample", err, hint, situation)
 
 
 def _check_name_list(check, indices, vocab_size, situation):
@@ -421,8 +418,7 @@ def _hidden_state_problem():
 @_keeps_random_state
 def check_sample(target):
     """Visible checks for sample(parameters, char_to_ix, seed)."""
-    _sample_checks(target)
-    _passed("check_sample")
+    _visible_check("sample", target)
 
 
 # ---------------------------------------------------------------------------
@@ -529,8 +525,7 @@ def _optimize_checks(target):
 
 def check_optimize(target):
     """Visible checks for optimize(X, Y, a_prev, parameters, learning_rate=0.01)."""
-    _optimize_checks(target)
-    _passed("check_optimize")
+    _visible_check("optimize", target)
 
 
 # ---------------------------------------------------------------------------
@@ -612,11 +607,6 @@ def _mean_loss(parameters, names):
 def _model_checks(target):
     check = "check_model"
     namespace = getattr(target, "__globals__", {})
-    for prerequisite, name in ((_sample_checks, "sample"), (_optimize_checks, "optimize")):
-        fn = _helper(target, name)
-        if fn is not None:
-            _run_prerequisite(check, prerequisite, fn, name)
-
     n_a, iterations, dino_names = 8, 300, 3
     examples = [x.strip() for x in _NAMES]
     np.random.seed(0)
@@ -683,5 +673,30 @@ def _model_checks(target):
 @_keeps_random_state
 def check_model(target):
     """Visible checks for model(data_x, ix_to_char, char_to_ix, num_iterations, n_a, ...)."""
-    _model_checks(target)
-    _passed("check_model")
+    _visible_check("model", target)
+
+
+# ---------------------------------------------------------------------------
+# What builds on what
+# ---------------------------------------------------------------------------
+# function -> the functions whose checks run first, every one it calls directly or through
+# another, in notebook order
+_PREREQUISITES = {
+    "optimize": ("clip",),
+    "model": ("clip", "sample", "optimize"),
+}
+
+# function -> its own checks, (target, {name: the student's function}) -> None or AssertionError
+_OWN_CHECKS = {
+    "clip": lambda target, functions: _clip_checks(target),
+    "sample": lambda target, functions: _sample_checks(target),
+    "optimize": lambda target, functions: _optimize_checks(target),
+    "model": lambda target, functions: _model_checks(target),
+}
+
+
+def _visible_check(function, target):
+    """The visible check of `function` (the student's `target`): first the own checks of every
+    function it builds on (_PREREQUISITES, in order, found in the notebook), then its own.
+    Prints one line when everything passed."""
+    visible_check(function, target, _OWN_CHECKS, _PREREQUISITES)

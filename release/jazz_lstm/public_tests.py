@@ -23,20 +23,23 @@ hidden tests used for grading repeat this on fresh sizes and random weights
 and compare with an independent implementation of the network.
 
 Each check raises ``AssertionError`` with what was expected, what came back
-and a hint, or prints one line when everything passed.
+and a hint, or prints one line when everything passed. A function that is not
+written yet, or that crashes, fails its check with a message that names it.
 """
 
 import contextlib
-import re
 
 import numpy as np
 
 # What every assignment's checks share (messages, value checks) is in check_helpers.py,
 # next to this file.
+from check_helpers import crashed as _crashed
 from check_helpers import describe as _describe
 from check_helpers import difference as _difference
+from check_helpers import error_text as _error_text
 from check_helpers import fail as _fail
 from check_helpers import passed as _passed
+from check_helpers import reports_crashes as _reports_crashes
 from quiet_keras import import_keras_quietly
 
 keras = import_keras_quietly()   # also keeps TensorFlow's warnings off stderr
@@ -95,12 +98,6 @@ def _step(cell, densor, x, a, c):
     """One time step with the given layers: x (m, 1, n_values) -> (probabilities, a, c)."""
     _, a, c = cell(keras.ops.convert_to_tensor(np.asarray(x, dtype="float32")), initial_state=[a, c])
     return _numpy(densor(a)), a, c
-
-
-def _error_text(err, limit=300):
-    """An exception's message on one line, without terminal colour codes, shortened."""
-    text = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", str(err)).split())
-    return text if len(text) <= limit else text[:limit] + " ..."
 
 
 def _run_model(check, model, inputs, what):
@@ -214,6 +211,7 @@ def _training_by_hand(cell, densor, X, a0, c0):
     return right, variants
 
 
+@_reports_crashes
 def check_djmodel(target):
     """Visible checks for djmodel(Tx, LSTM_cell, densor, reshaper)."""
     check = "check_djmodel"
@@ -272,6 +270,7 @@ def _inference_by_hand(cell, densor, x0, a0, c0, Ty):
     return right, variants
 
 
+@_reports_crashes
 def check_music_inference_model(target):
     """Visible checks for music_inference_model(LSTM_cell, densor, Ty)."""
     check = "check_music_inference_model"
@@ -316,6 +315,7 @@ def _scripted_model(rng, n_values, n_a, Ty):
     return keras.Model(inputs=[x0, a0, c0], outputs=[z[:, t, :] for t in range(Ty)])
 
 
+@_reports_crashes
 def check_predict_and_sample(target):
     """Visible checks for predict_and_sample(inference_model, x_initializer, a_initializer,
     c_initializer)."""
@@ -335,15 +335,13 @@ def check_predict_and_sample(target):
         with _notebook_sizes(target, n_values, n_a):
             try:
                 out = target(model, x_init, a_init, c_init)
-            except NotImplementedError:
-                raise
             except Exception as err:
-                _fail(check, f"predict_and_sample raised {type(err).__name__}: {_error_text(err)} "
-                             f"({sizes}; the traceback above shows where).",
-                      hint="pred is a list of Ty arrays of shape (1, n_values): take "
-                           "np.argmax(np.array(pred), axis=-1), indices of shape (Ty, 1) "
-                           "in 0 .. n_values - 1, then to_categorical(indices, "
-                           "num_classes=n_values).")
+                _crashed(check, "predict_and_sample", err,
+                         hint="pred is a list of Ty arrays of shape (1, n_values): take "
+                              "np.argmax(np.array(pred), axis=-1), indices of shape (Ty, 1) "
+                              "in 0 .. n_values - 1, then to_categorical(indices, "
+                              "num_classes=n_values).",
+                         where=f"{sizes}; the traceback above shows where")
         if not isinstance(out, (tuple, list)) or len(out) != 2:
             _fail(check, f"the function should return two values ({sizes}).",
                   expected="results, indices", got=_describe(out),

@@ -8,7 +8,8 @@ correct implementation:
 * outputs obey basic properties (probabilities sum to one, tanh stays in
   [-1, 1], gates lie in (0, 1));
 * special parameter choices give results you can predict from the formulas
-  (zero weights, saturated gates, ...);
+  (zero weights, saturated gates, a reset gate open for some units and closed
+  for others, ...), and redrawing the weights of one gate changes that gate only;
 * a sequence function agrees with running your own cell step by step;
 * a backward function agrees with centred finite differences of your own
   forward function.
@@ -26,8 +27,10 @@ tests used for grading compare your results with a reference on fresh sizes
 and random seeds.
 
 Each check raises ``AssertionError`` with what was expected, what came back
-and a hint, or prints one line when everything passed.  The checks use their
-own random generators and never change NumPy's global random state.
+and a hint, or prints one line when everything passed. A function that is not
+written yet, or that crashes, fails its check with a message that names it.
+The checks use their own random generators and never change NumPy's global
+random state.
 """
 
 import copy
@@ -45,11 +48,10 @@ from check_helpers import check_unchanged as _check_unchanged_input
 from check_helpers import describe as _describe
 from check_helpers import difference as _difference
 from check_helpers import fail as _fail
-from check_helpers import find_function as _helper
-from check_helpers import norm_relative_error, numerical_gradient, run_prerequisite
+from check_helpers import norm_relative_error, numerical_gradient
 from check_helpers import normal as _normal
-from check_helpers import passed as _passed
 from check_helpers import random_arrays
+from check_helpers import visible_check
 from rnn_utils import softmax
 
 # Tolerances -----------------------------------------------------------------
@@ -149,19 +151,7 @@ def _visible_check(function, target, **given):
     """The visible check of `function` (the student's `target`): first the own checks of every
     function it builds on (_PREREQUISITES, in order), each found in the notebook unless
     passed in `given`, then its own checks. Prints one line when everything passed."""
-    check = "check_" + function
-    functions = {function: target}
-    for name in _PREREQUISITES.get(function, ()):
-        found = _helper(target, name, given)
-        if found is not None:
-            functions[name] = found
-    for name in _PREREQUISITES.get(function, ()):
-        # a backward check needs the forward function it differentiates
-        if name in functions and _FORWARD.get(name, name) in functions:
-            run_prerequisite(check, function, name,
-                             lambda: _OWN_CHECKS[name](functions[name], functions))
-    _OWN_CHECKS[function](target, functions)
-    _passed(check)
+    visible_check(function, target, _OWN_CHECKS, _PREREQUISITES, given, needs=_FORWARD)
 
 
 # ---------------------------------------------------------------------------
@@ -198,6 +188,31 @@ def _zero_x_columns(params, names, n_a):
     for name in names:
         out[name][:, n_a:] = 0.0
     return out
+
+
+def _check_gate_weights(check, cached, params, gates, rng):
+    """Each gate reads its own weights and bias. `cached(parameters)` runs your cell and returns
+    its cached gate values, in the order of `gates` ({letter: (cache name, the other cached
+    values it feeds)}). With W<letter> and b<letter> redrawn, that gate must change, and no
+    cached value but those it feeds."""
+    names = [name for name, _ in gates.values()]
+    before = dict(zip(names, cached(params)))
+    for letter, (name, feeds) in gates.items():
+        w, b = "W" + letter, "b" + letter
+        redrawn = dict(params, **{w: _normal(rng, *params[w].shape), b: _normal(rng, *params[b].shape)})
+        after = dict(zip(names, cached(redrawn)))
+        if np.allclose(after[name], before[name], rtol=_RTOL, atol=_ATOL):
+            _fail(check, f"{name} (cache) did not change when {w} and {b} were redrawn.",
+                  expected=f"{name} computed from {w} and {b}", got=f"the same {name}",
+                  hint=f"{name} reads its own weights and bias, {w} and {b}.")
+        for other in names:
+            if other != name and other not in feeds and \
+                    not np.allclose(after[other], before[other], rtol=_RTOL, atol=_ATOL):
+                _fail(check, f"{other} (cache) changed when only {w} and {b} were redrawn.",
+                      expected=f"{other} unchanged: it does not read {w} or {b}",
+                      got=_difference(before[other], after[other]),
+                      hint=f"each gate has its own weights and bias: {other} must not read {w} or "
+                           f"{b} (a line copied from the one of {name}?).")
 
 
 def _gradient_check(check, grads, loss, variables, m, hints, forward_name):
@@ -339,6 +354,16 @@ def _rnn_cell_forward_checks(target):
                  "with Wax = 0, a_next should not depend on xt",
                  "xt must be multiplied by Wax (not Waa).")
 
+    # Each term alone (the other weight zero; Waa is not symmetric): a_next is its tanh.
+    _check_close(check, target(xt, a_prev, no_recurrence)[0], np.tanh(params["Wax"] @ xt + params["ba"]),
+                 "with Waa = 0, a_next should equal tanh(Wax @ xt + ba)",
+                 "the input term is the matrix product Wax @ xt, added to the other terms inside the "
+                 "tanh.")
+    _check_close(check, target(xt, a_prev, no_input)[0], np.tanh(params["Waa"] @ a_prev + params["ba"]),
+                 "with Wax = 0, a_next should equal tanh(Waa @ a_prev + ba)",
+                 "the recurrent term is the matrix product Waa @ a_prev (Waa as it is, not "
+                 "transposed), added to the other terms inside the tanh.")
+
 
 def check_rnn_cell_forward(target):
     """Visible checks for rnn_cell_forward(xt, a_prev, parameters)."""
@@ -421,6 +446,8 @@ def check_rnn_forward(target):
 # Exercise 3: lstm_cell_forward
 # ---------------------------------------------------------------------------
 _LSTM_CACHE_HINT = "cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)."
+# gate letter -> (its name in the cache, the cached values it feeds); the cache holds ft, it, cct, ot
+_LSTM_GATES = {"f": ("ft", ()), "i": ("it", ()), "c": ("cct", ()), "o": ("ot", ())}
 
 
 def _lstm_cell_forward_checks(target):
@@ -518,6 +545,23 @@ def _lstm_cell_forward_checks(target):
                  "with the output gate forced to 0, a_next should be 0",
                  "the output gate ot = sigmoid(Wo @ concat + bo) multiplies tanh(c_next).",
                  atol=_SAT_ATOL)
+
+    # The gates read a_prev, not c_prev: c_prev enters only through ft * c_prev.
+    hint = ("c_prev enters only through ft * c_prev; every gate reads concat = [a_prev; xt], the "
+            "hidden state, not the cell state.")
+    before = target(xt, a_prev, c_prev, params)[3][4:8]
+    after = target(xt, a_prev, c_prev + 1.0, params)[3][4:8]
+    for name, gate, moved in zip(("ft", "it", "cct", "ot"), before, after):
+        _check_close(check, moved, gate, f"{name} (cache) should not depend on c_prev", hint)
+    forget = dict(params, Wf=zeros_w, bf=-_BIG * ones_b)
+    a1, c1, _, _ = target(xt, a_prev, c_prev, forget)
+    a2, c2, _, _ = target(xt, a_prev, c_prev + 1.0, forget)
+    _check_close(check, c2, c1, "with the forget gate forced to 0, c_next should not depend on c_prev",
+                 hint, atol=_SAT_ATOL)
+    _check_close(check, a2, a1, "with the forget gate forced to 0, a_next should not depend on c_prev",
+                 hint, atol=_SAT_ATOL)
+    # Each gate reads its own weights and bias.
+    _check_gate_weights(check, lambda p: target(xt, a_prev, c_prev, p)[3][4:8], params, _LSTM_GATES, rng)
 
     # Concatenation order: [a_prev; xt], a_prev on top.
     no_x = _zero_x_columns(params, ["Wf", "Wi", "Wc", "Wo"], n_a)
@@ -846,18 +890,16 @@ def _gru_forward_problems(check, target, gates, seed_base):
                          "concatenate along axis 0, never mix columns.")
 
 
-# ---------------------------------------------------------------------------
-# Bonus: simplified GRU
-# ---------------------------------------------------------------------------
-def _simple_gru_cell_forward_checks(target):
-    check = "check_simple_gru_cell_forward"
-    _gru_forward_problems(check, target, "uc", 900)
-
-    rng = np.random.default_rng(95)
+def _gru_special_cases(check, target, gates, seed):
+    """Cases whose result the formulas predict, shared by both GRU cells (`gates` "uc" or "ruc"):
+    the update gate closed keeps a_prev, open with Wc = 0 it writes tanh(bc), each gate reads its
+    own weights, and xt does not matter when the last n_x columns of every weight are zero.
+    Returns the problem, (xt, a_prev, parameters), for the full GRU's own cases."""
+    rng = np.random.default_rng(seed)
     n_x, n_a, n_y, m = 3, 5, 2, 4
     xt = _normal(rng, n_x, m)
     a_prev = _normal(rng, n_a, m)
-    params = _gru_parameters(rng, n_x, n_a, n_y, "uc")
+    params = _gru_parameters(rng, n_x, n_a, n_y, gates)
     zeros_w = np.zeros((n_a, n_a + n_x))
     ones_b = np.ones((n_a, 1))
     keep = dict(params, Wu=zeros_w, bu=-_BIG * ones_b)
@@ -869,13 +911,30 @@ def _simple_gru_cell_forward_checks(target):
     a_next, _, _ = target(xt, a_prev, write)
     _check_close(check, a_next, np.tanh(params["bc"]) * np.ones((1, m)),
                  "with the update gate forced to 1 and Wc = 0, a_next should equal tanh(bc)",
-                 "cct = tanh(Wc @ concat + bc); did you add bc?", atol=_SAT_ATOL)
-    no_x = _zero_x_columns(params, ["Wu", "Wc"], n_a)
+                 "the candidate is a tanh with the bias bc inside: cct = tanh(Wc @ ... + bc).",
+                 atol=_SAT_ATOL)
+    _check_gate_weights(check, lambda p: target(xt, a_prev, p)[2][3:3 + len(gates)], params,
+                        {g: (_GRU_GATES[g][0], ("cct",) if g == "r" else ()) for g in gates}, rng)
+
+    weights = ["W" + g for g in gates]
+    no_x = _zero_x_columns(params, weights, n_a)
     a1, _, _ = target(xt, a_prev, no_x)
     a2, _, _ = target(xt + 1.0, a_prev, no_x)
-    _check_close(check, a2, a1, "when the last n_x columns of Wu and Wc are zero, a_next "
-                 "should not depend on xt",
+    _check_close(check, a2, a1, f"when the last n_x columns of {', '.join(weights[:-1])} and "
+                 f"{weights[-1]} are zero, a_next should not depend on xt",
+                 "stack a_prev (or rt * a_prev) ON TOP of xt: the first n_a rows are the hidden "
+                 "part, the last n_x rows are xt." if "r" in gates else
                  "concat = [a_prev; xt], with a_prev in the first n_a rows.")
+    return xt, a_prev, params
+
+
+# ---------------------------------------------------------------------------
+# Bonus: simplified GRU
+# ---------------------------------------------------------------------------
+def _simple_gru_cell_forward_checks(target):
+    check = "check_simple_gru_cell_forward"
+    _gru_forward_problems(check, target, "uc", 900)
+    _gru_special_cases(check, target, "uc", 95)
 
 
 def check_simple_gru_cell_forward(target):
@@ -914,20 +973,10 @@ def _simple_gru_cell_backward_checks(target, forward):
 def _gru_cell_forward_checks(target):
     check = "check_gru_cell_forward"
     _gru_forward_problems(check, target, "ruc", 1100)
-
-    rng = np.random.default_rng(115)
-    n_x, n_a, n_y, m = 3, 5, 2, 4
-    xt = _normal(rng, n_x, m)
-    a_prev = _normal(rng, n_a, m)
-    params = _gru_parameters(rng, n_x, n_a, n_y, "ruc")
-    zeros_w = np.zeros((n_a, n_a + n_x))
+    xt, a_prev, params = _gru_special_cases(check, target, "ruc", 115)
+    n_a, m = a_prev.shape
+    zeros_w = np.zeros_like(params["Wr"])
     ones_b = np.ones((n_a, 1))
-
-    keep = dict(params, Wu=zeros_w, bu=-_BIG * ones_b)
-    a_next, _, _ = target(xt, a_prev, keep)
-    _check_close(check, a_next, a_prev,
-                 "with the update gate forced to 0, a_next should equal a_prev",
-                 "a_next = ut * cct + (1 - ut) * a_prev; ut uses Wu and bu.", atol=_SAT_ATOL)
 
     reset = dict(params, Wr=zeros_w, br=-_BIG * ones_b, Wu=zeros_w, bu=_BIG * ones_b)
     a1, _, _ = target(xt, a_prev, reset)
@@ -952,13 +1001,26 @@ def _gru_cell_forward_checks(target):
               expected="a_next changes when a_prev changes", got="a_next did not change",
               hint="the candidate is cct = tanh(Wc @ [rt * a_prev; xt] + bc).")
 
-    no_x = _zero_x_columns(params, ["Wr", "Wu", "Wc"], n_a)
-    a1, _, _ = target(xt, a_prev, no_x)
-    a2, _, _ = target(xt + 1.0, a_prev, no_x)
-    _check_close(check, a2, a1, "when the last n_x columns of Wr, Wu and Wc are zero, a_next "
-                 "should not depend on xt",
-                 "stack a_prev (or rt * a_prev) ON TOP of xt: the first n_a rows are the "
-                 "hidden part, the last n_x rows are xt.")
+    # The reset gate acts unit by unit, before Wc (whose entries are all non-zero): open (1) for
+    # units 0, 2, 4 and closed (0) for units 1, 3, with a_next = cct (update gate forced to 1).
+    is_open = np.arange(n_a) % 2 == 0
+    half = dict(open_reset, br=np.where(is_open, _BIG, -_BIG)[:, None])
+    h1, _, _ = target(xt, a_prev, half)
+    h2, _, _ = target(xt, a_prev + np.where(is_open, 0.0, 1.0)[:, None], half)
+    hint = ("rt multiplies a_prev element-wise BEFORE the product with Wc: the candidate reads "
+            "[rt * a_prev; xt], so a unit of a_prev whose reset gate is 0 does not reach it at all "
+            "(scaling the product Wc @ a_prev by rt afterwards lets it through).")
+    _check_close(check, h2, h1, "with the reset gate open (1) for units 0, 2, 4 and closed (0) for "
+                 "units 1, 3, and the update gate forced to 1, a_next should not change when a_prev "
+                 "changes in units 1 and 3", hint, atol=_SAT_ATOL)
+    h3, _, _ = target(xt, a_prev + np.where(is_open, 1.0, 0.0)[:, None], half)
+    moved = ~np.isclose(h3, h1, atol=1e-6).all(axis=1)
+    if not moved.all():
+        _fail(check, "with the reset gate open (1) for units 0, 2, 4 and closed (0) for units 1, 3, "
+                     "and the update gate forced to 1, every unit of a_next should change when "
+                     "a_prev changes in units 0, 2 and 4.",
+              expected="all units change", got=f"units {np.flatnonzero(~moved).tolist()} did not",
+              hint=hint)
 
 
 def check_gru_cell_forward(target):

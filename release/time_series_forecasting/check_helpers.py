@@ -22,13 +22,19 @@ Arrays are described by their shape (``describe``); two arrays that should agree
 compared entry by entry, and the message points at the entry where they differ most
 (``difference``).
 
+A function that is not written yet (it still raises ``NotImplementedError``) fails its check
+with ``check_<function> failed: <function> is not written yet``. A function that crashes
+fails its check with the exception it raised, named after the function; the traceback above
+the message ends at the line that raised it (``crashed``, ``run_checks``).
+
 Checks that build on other functions
 ------------------------------------
 Some functions use others you wrote earlier (a sequence function calls its cell; a
 training loop calls the function that does one step). Their check first runs the checks
-of those earlier functions. When one of those fails, the message says which function to
-fix first and repeats what its own check found (``run_prerequisite``, which stops with a
-``PrerequisiteError``; it is an ``AssertionError`` too).
+of those earlier functions (``visible_check``). When one of those fails, or crashes, the
+message says which function to fix first and repeats what its own check found
+(``run_prerequisite``, which stops with a ``PrerequisiteError``; it is an ``AssertionError``
+too).
 
 Gradients
 ---------
@@ -41,6 +47,7 @@ correct gradient both are tiny, well below 1e-6; for a wrong one they are usuall
 Use float64 arrays: in float32 the nudges are lost to rounding.
 """
 import functools
+import re
 
 import numpy as np
 
@@ -66,12 +73,21 @@ def fail(check, problem, expected=None, got=None, hint=None):
         lines.append(f"  got:      {got}")
     if hint is not None:
         lines.append(f"  hint:     {hint}")
-    raise AssertionError("\n".join(lines))
+    error = AssertionError("\n".join(lines))
+    error.check = check  # a check's own failure, not an assert of your code (see run_checks)
+    raise error
 
 
 def passed(check):
     """Print the line of a check that found nothing wrong."""
     print(f"{check}: all visible tests passed.")
+
+
+def error_text(error, limit=300):
+    """An exception's message on one line, without terminal colour codes, shortened to `limit`
+    characters."""
+    text = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", str(error)).split())
+    return text if len(text) <= limit else text[:limit] + " ..."
 
 
 def describe(value):
@@ -172,14 +188,81 @@ def random_arrays(rng, shapes, scale=1.0):
 
 
 # ---------------------------------------------------------------------------
+# Crashes
+# ---------------------------------------------------------------------------
+NOT_WRITTEN_HINT = ("replace the lines `# YOUR CODE HERE` and `raise NotImplementedError()` in its "
+                    "cell with your code, run that cell, then this one again.")
+CRASH_HINT = "the traceback above this message ends at the line of your function that raised it."
+
+
+def not_written(error):
+    """Whether `error` is what a function not written yet raises: the release's
+    `raise NotImplementedError()`, with no message (a library's NotImplementedError has one)."""
+    return isinstance(error, NotImplementedError) and not str(error)
+
+
+def crashed(check, function, error, hint=None, where=None):
+    """Stop `check`: your `function` raised `error` (call this in the `except` block, so that the
+    traceback of `error` is shown above the message). If it is not written yet (`not_written`),
+    the message says so; any other exception is repeated, with `where` (the input, say) and
+    `hint`."""
+    if not_written(error):
+        fail(check, f"{function} is not written yet: it raises NotImplementedError.", hint=NOT_WRITTEN_HINT)
+    fail(check, f"{function} raised {type(error).__name__}: {error_text(error)}"
+         + (f" ({where})" if where else ""), hint=hint or CRASH_HINT)
+
+
+def _culprit(error, functions, innermost):
+    """The name of the function of `functions` ({name: your function}) whose code the traceback
+    of `error` passes through (the outermost one, or with `innermost` the innermost); None if
+    it passes through none of them."""
+    names = {getattr(fn, "__code__", None): name for name, fn in functions.items()}
+    found = []
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code in names:
+            found.append(names[frame.tb_frame.f_code])
+        frame = frame.tb_next
+    return (found[-1] if innermost else found[0]) if found else None
+
+
+def run_checks(check, function, checks, functions):
+    """Run `checks()`, the checks of your `function`, so that whatever goes wrong ends as a
+    failure of `check` that names the function at fault. An exception raised inside one of your
+    functions (`functions`, {name: function}, which the checks call) is that function's crash
+    (`crashed`; a function not written yet is named as the one that raised it). Any other
+    exception means the check could not use what `function` returned."""
+    try:
+        checks()
+    except AssertionError as error:
+        if getattr(error, "check", None) is not None:
+            raise  # a check's own failure
+        _crash(check, function, error, functions)  # an assert of your code failed
+    except Exception as error:
+        _crash(check, function, error, functions)
+
+
+def _crash(check, function, error, functions):
+    """Stop `check` on `error`, which escaped the checks of `function` (see run_checks)."""
+    culprit = _culprit(error, functions, innermost=not_written(error))
+    if culprit is not None or not_written(error):
+        crashed(check, culprit or function, error)
+    fail(check, f"the check could not use what {function} returned: {type(error).__name__}: "
+                f"{error_text(error)}",
+         hint="compare the types, shapes and order of the values your function returns with its "
+              "docstring.")
+
+
+# ---------------------------------------------------------------------------
 # Checks that build on other functions
 # ---------------------------------------------------------------------------
 class PrerequisiteError(AssertionError):
     """A check stopped before testing its function: `function`, which it builds on, does not
     pass its own visible checks yet and must be fixed first."""
 
-    def __init__(self, message, function):
+    def __init__(self, message, check, function):
         super().__init__(message)
+        self.check = check
         self.function = function
 
 
@@ -197,35 +280,58 @@ def find_function(target, name, given=None):
     return None
 
 
-def prerequisite_failure(prerequisite, run_checks, crashes=True):
-    """Run `run_checks()`, the checks of the function `prerequisite`, quietly. Returns None when
-    they pass, else what they found, indented by four spaces: their AssertionError's message
-    or, with `crashes`, the exception your `prerequisite` raised (without `crashes` that
-    exception goes on as it is)."""
+def run_prerequisite(check, function, prerequisite, checks, functions):
+    """`function` builds on `prerequisite`: run `checks()`, the checks of your `prerequisite`,
+    quietly (`run_checks`, with your `functions`); if they fail, or `prerequisite` crashes, stop
+    `check` with a PrerequisiteError that says to fix `prerequisite` first and repeats what its
+    checks found. A crash's traceback is shown above the message."""
     try:
-        run_checks()
-    except AssertionError as err:
-        found = str(err)
-    except Exception as err:  # a crash of the student's code
-        if not crashes:
-            raise
-        found = f"check_{prerequisite} failed: {prerequisite} raised {type(err).__name__}: {err}"
-    else:
-        return None
-    return "\n".join("    " + line for line in found.splitlines())
-
-
-def run_prerequisite(check, function, prerequisite, run_checks):
-    """`function` builds on `prerequisite`: run `run_checks()`, the checks of `prerequisite`,
-    quietly; if they fail, or `prerequisite` crashes, stop `check` with a PrerequisiteError
-    that says to fix `prerequisite` first and repeats what its checks found."""
-    found = prerequisite_failure(prerequisite, run_checks)
-    if found is not None:
+        run_checks(f"check_{prerequisite}", prerequisite, checks, functions)
+    except AssertionError as error:
+        found = "\n".join("    " + line for line in str(error).splitlines())
         raise PrerequisiteError(
             f"{check} stopped: fix {prerequisite} first.\n"
             f"  {function} builds on {prerequisite}, which does not pass its own visible checks yet,\n"
             f"  so {function} itself was not tested. What check_{prerequisite} found:\n{found}",
-            prerequisite) from None
+            check, prerequisite) from error.__context__  # the crash, if there was one
+
+
+def visible_check(function, target, own_checks, prerequisites, given=None, needs=None):
+    """The visible check of your `function`, `target`: first the checks of every function it
+    builds on (`prerequisites[function]`, in order), then its own; prints one line when all
+    passed. The functions it builds on are those your notebook defines next to `target`, or
+    those in `given` ({name: function}); one that is not found is skipped, as is one whose
+    checks need another function that is not found (`needs`, {name: that function's name}: a
+    backward function's checks need its forward function).
+
+    own_checks: {name: checks(your function, {name: your functions})}, the checks of one
+    function, which raise AssertionError when they find something wrong.
+    """
+    check = "check_" + function
+    names = prerequisites.get(function, ())
+    functions = {function: target}
+    for name in names:
+        found = find_function(target, name, given)
+        if found is not None:
+            functions[name] = found
+    for name in names:
+        if name in functions and (needs or {}).get(name, name) in functions:
+            run_prerequisite(check, function, name, lambda: own_checks[name](functions[name], functions),
+                             functions)
+    run_checks(check, function, lambda: own_checks[function](target, functions), functions)
+    passed(check)
+
+
+def reports_crashes(check_function):
+    """Decorator of check_<function>(target, ...), the check of a function that builds on no other:
+    a crash of `target` ends as the check's failure, as in `run_checks`."""
+    function = check_function.__name__[len("check_"):]
+
+    @functools.wraps(check_function)
+    def wrapper(target, *args, **kwargs):
+        run_checks(check_function.__name__, function, lambda: check_function(target, *args, **kwargs),
+                   {function: target})
+    return wrapper
 
 
 # ---------------------------------------------------------------------------

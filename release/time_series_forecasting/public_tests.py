@@ -25,14 +25,15 @@ tests used for grading repeat this on fresh series, sizes and weights and
 compare with an independent implementation.
 
 Each check raises ``AssertionError`` with what was expected, what came back
-and a hint, or prints one line when everything passed.  The checks use their
+and a hint, or prints one line when everything passed. A function that is not
+written yet, or that crashes, fails its check with a message that names it.
+The checks use their
 own random generators: your notebook's random numbers (NumPy's, Python's, and
 so Keras' initial weights) are the same whether or not you run them.
 """
 
 import functools
 import random
-import re
 import warnings
 
 import numpy as np
@@ -42,12 +43,15 @@ import numpy as np
 from check_helpers import check_close as _check_close
 from check_helpers import check_shape as _check_shape
 from check_helpers import check_unchanged as _check_unchanged
+from check_helpers import crashed as _crashed
 from check_helpers import describe as _describe
 from check_helpers import difference as _difference
+from check_helpers import error_text as _error_text
 from check_helpers import fail as _fail
-from quiet_keras import import_keras_quietly
 from check_helpers import keeps_random_state
 from check_helpers import passed as _passed
+from check_helpers import reports_crashes as _reports_crashes
+from quiet_keras import import_keras_quietly
 from series import generate_series
 
 keras = import_keras_quietly()   # also keeps TensorFlow's log lines off stderr
@@ -89,12 +93,6 @@ def _array(value):
     return np.asarray(value)
 
 
-def _error_text(err, limit=300):
-    """An exception's message on one line, without terminal colour codes, shortened."""
-    text = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", str(err)).split())
-    return text if len(text) <= limit else text[:limit] + " ..."
-
-
 def _same(a, b):
     """Whether two arrays have the same shape and values (up to float32 rounding)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -131,6 +129,7 @@ def _seq2vec_data_by_hand(series, n_steps, horizon):
 
 
 @_repeatable
+@_reports_crashes
 def check_make_seq2vec_data(target):
     """Visible checks for make_seq2vec_data(series, n_steps, horizon)."""
     check = "check_make_seq2vec_data"
@@ -194,6 +193,7 @@ def check_make_seq2vec_data(target):
 # Exercise 2: naive_forecast
 # ---------------------------------------------------------------------------
 @_repeatable
+@_reports_crashes
 def check_naive_forecast(target):
     """Visible checks for naive_forecast(X, horizon)."""
     check = "check_naive_forecast"
@@ -257,15 +257,13 @@ def _build(check, target, args, what, sequence_out):
     """target(*args), the model your function builds; a crash becomes a failed check."""
     try:
         return target(*args)
-    except NotImplementedError:
-        raise
     except Exception as err:
-        _fail(check, f"building the model ({what}) raised {type(err).__name__}: "
-                     f"{_error_text(err)} (the traceback above shows where).",
-              hint="a SimpleRNN reads sequences (m, T, features), so the first SimpleRNN needs "
-                   "return_sequences=True"
-                   + (", and so does the second: TimeDistributed(Dense) reads a sequence too."
-                      if sequence_out else "; the second returns its last state to Dense."))
+        _crashed(check, check[len("check_"):], err,
+                 hint="a SimpleRNN reads sequences (m, T, features), so the first SimpleRNN needs "
+                      "return_sequences=True"
+                      + (", and so does the second: TimeDistributed(Dense) reads a sequence too."
+                         if sequence_out else "; the second returns its last state to Dense."),
+                 where=f"building the model {what}; the traceback above shows where")
 
 
 def _run(check, model, x, what):
@@ -421,6 +419,7 @@ def _check_model(check, target, sequence_out):
 
 
 @_repeatable
+@_reports_crashes
 def check_seq2vec_model(target):
     """Visible checks for seq2vec_model(horizon, units=20)."""
     _check_model("check_seq2vec_model", target, sequence_out=False)
@@ -428,6 +427,7 @@ def check_seq2vec_model(target):
 
 
 @_repeatable
+@_reports_crashes
 def check_seq2seq_model(target):
     """Visible checks for seq2seq_model(horizon, units=20)."""
     _check_model("check_seq2seq_model", target, sequence_out=True)
@@ -536,6 +536,7 @@ def _diagnose_calls(check, inputs, X, forecast, sizes):
 
 
 @_repeatable
+@_reports_crashes
 def check_forecast_iteratively(target):
     """Visible checks for forecast_iteratively(model, X, horizon), with a stand-in model."""
     check = "check_forecast_iteratively"
@@ -594,6 +595,7 @@ def _seq2seq_targets_by_hand(series, n_steps, horizon):
 
 
 @_repeatable
+@_reports_crashes
 def check_make_seq2seq_targets(target):
     """Visible checks for make_seq2seq_targets(series, n_steps, horizon)."""
     check = "check_make_seq2seq_targets"
@@ -710,6 +712,7 @@ def _compiled_metric(target, Y_true, Y_pred):
 
 
 @_repeatable
+@_reports_crashes
 def check_last_time_step_mse(target):
     """Visible checks for last_time_step_mse(Y_true, Y_pred)."""
     check = "check_last_time_step_mse"
