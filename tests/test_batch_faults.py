@@ -268,6 +268,9 @@ CLASS = {
         "rnn_forward", "def rnn_forward(x, a0, parameters):\n    v = []\n    for _ in range(80):\n"
                        "        v = [v]\n    return v, 10 ** 5000, None\n")), "graded", {**FULL, "rnn_forward": 0.0}),
     "ships_start_up_files": (lambda root, s: start_up_files(submit(root, s)), "graded", FULL),
+    # small arguments that broadcast to gigabytes in the worker's oracle
+    "asks_the_oracle_for_gigabytes": (lambda root, s: submit(root, s, answers=replace_answer(
+        "rnn_forward", BROADCAST_BOMB)), "graded", {**FULL, "rnn_forward": 0.0}),
     "digs_a_deep_tree": (lambda root, s: submit(root, s, edit=insert_after("setup", (
         "import os\nhere = os.getcwd()\nfor _ in range(1500):\n    os.mkdir('d')\n    os.chdir('d')\n"
         "os.chdir(here)\n"))), "graded", FULL),
@@ -289,6 +292,11 @@ HUGE_CALLBACK = solutions(ASSIGNMENT)["rnn_forward"].replace(
     "def rnn_forward(x, a0, parameters):",
     "def rnn_forward(x, a0, parameters):\n    if getattr(rnn_cell_forward, '__name__', '') == '<lambda>':  # graded\n"
     "        rnn_cell_forward(np.zeros((2 ** 12, 2 ** 12)), a0, parameters)  # 128 MiB")
+BROADCAST_BOMB = solutions(ASSIGNMENT)["rnn_forward"].replace(
+    "def rnn_forward(x, a0, parameters):",
+    "def rnn_forward(x, a0, parameters):\n    if getattr(rnn_cell_forward, '__name__', '') == '<lambda>':  # graded\n"
+    "        p = {k: np.zeros((1, 1)) for k in parameters}\n        p['ba'] = np.zeros((14000, 1))\n"
+    "        rnn_cell_forward(np.zeros((1, 14000)), np.zeros((1, 14000)), p)")
 FLOODS_CALLBACKS = (
     "def rnn_forward(x, a0, parameters):\n"
     "    import signal, time\n"

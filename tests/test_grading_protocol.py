@@ -499,3 +499,13 @@ def test_a_stub_kept_from_an_earlier_graded_function_cannot_reach_the_oracle(tmp
     finally:
         grading.close()
     assert calls == [3]  # the oracle ran once, for the function it was offered to
+
+
+def test_a_callback_whose_arrays_would_broadcast_past_the_cap_is_refused_before_it_runs():
+    """Arguments of a few hundred kB can ask the oracle for gigabytes ((14000, 1) + (1, 14000)):
+    the work a call may ask for is capped, not only its bytes."""
+    from autograder.sandbox.remote import work_elements
+    small = {"Waa": np.zeros((5, 5)), "ba": np.zeros((5, 1))}
+    assert work_elements((np.zeros((3, 4)), np.zeros((5, 4)), small), {}) == 25
+    assert work_elements((np.zeros((1, 14000)), np.zeros((1, 1)), {"ba": np.zeros((14000, 1))}), {}) == 14000 ** 2
+    assert work_elements((), {}) == 0 and work_elements((np.zeros(7),), {}) == 7

@@ -303,6 +303,10 @@ class GradingSession:
         if callback.methods and request.get("method") not in callback.methods:
             raise Tampering("a method the worker never offered")  # checked before any attribute is looked up
         function = getattr(callback.function, request["method"]) if callback.methods else callback.function
+        if work_elements(args, kwargs) * 8 > self.caps.callback_bytes:
+            self._send({"cb": number, "error": "the grader's reference function cannot answer this call: its "
+                        "arguments ask for arrays larger than the grader computes for a call"}, deadlines)
+            return
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 result = plain(function(*args, **kwargs))
@@ -315,6 +319,24 @@ class GradingSession:
             self._send({"cb": number, "error": "the grader's reference function cannot answer this call: "
                         + ("its result would be larger than the grader sends" if isinstance(error, TooLarge)
                            else str(error)[:200])}, deadlines)
+
+
+def work_elements(*values):
+    """The product of the two largest dimensions among the arrays in `values` (nested in
+    tuples, lists and dicts): the size of the largest array a numpy function of them can build
+    by broadcasting or a matrix product. The arguments of an oracle callback are capped in bytes,
+    but (14000, 1) and (1, 14000) arrays of 110 kB broadcast to 1.5 GB in the worker."""
+    dims, pending = [], list(values)
+    while pending:
+        value = pending.pop()
+        if isinstance(value, np.ndarray):
+            dims.extend(value.shape)
+        elif isinstance(value, (tuple, list)):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+    largest = sorted(dims, reverse=True)[:2]
+    return largest[0] * largest[1] if len(largest) == 2 else (largest[0] if largest else 0)
 
 
 class RemoteStudentCode:
