@@ -28,6 +28,7 @@ class Limits:
     submission_mb: int = 100           # total size of a submitted folder
     submission_files: int = 1000       # files and folders in a submitted folder
     notebook_cells: int = 1000         # cells of the submitted notebook (the release has under 100)
+    cell_chars: int = 100_000          # characters of one cell's source (a solution has a few thousand)
     message_mb: int = 256              # one message on the grading socket, arrays included
     header_mb: int = 4                 # its JSON header (the arrays travel as raw bytes beside it)
     message_nodes: int = 100_000       # values (lists, dicts, numbers, strings) in one header

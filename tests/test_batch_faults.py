@@ -224,6 +224,8 @@ CLASS = {
                                "refused", ZERO),
     "hands_in_many_files": (lambda root, s: [(submit(root, s) / f"f{i}.txt").write_text("x")
                                              for i in range(1100)], "refused", ZERO),
+    "hands_in_a_huge_cell": (lambda root, s: submit(root, s, edit=insert_after("setup", "x = 1\n" * 40_000)),
+                             "refused", ZERO),
     "hands_in_ten_thousand_cells": (lambda root, s: submit(root, s, edit=lambda nb: nb.cells.extend(
         nbformat.v4.new_code_cell(f"x = {i}") for i in range(10_000))), "refused", ZERO),
     "sends_a_huge_header": (lambda root, s: submit(root, s, edit=insert_after("setup", (
@@ -620,6 +622,9 @@ def test_caps_refuse_before_anything_is_read_or_run(graded_class):
     assert "more than 100 MiB" in record(root, "hands_in_a_huge_folder")["detail"]
     assert "more than 1000 files" in record(root, "hands_in_many_files")["detail"]
     assert "cells (at most 1000" in record(root, "hands_in_ten_thousand_cells")["detail"]
+    assert "a cell of 240000 characters (at most 100000" in record(root, "hands_in_a_huge_cell")["detail"]
+    report = record(root, "asks_the_oracle_for_gigabytes")["reports"]["rnn_forward"]
+    assert "arrays larger than the grader computes for a call" in report
     assert any("a header of" in x for x in record(root, "sends_a_huge_header")["integrity"])
     report = record(root, "sends_huge_callback_arguments")["reports"]["rnn_forward"]
     assert "too large for the grader's reference function" in report

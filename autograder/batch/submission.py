@@ -176,12 +176,14 @@ def unique_ids(notebook):
 
 
 class TooManyCells(ValueError):
-    """A notebook with more cells than `Limits.notebook_cells` (Status.REFUSED: not run)."""
+    """A notebook with more cells than `Limits.notebook_cells`, or a cell longer than
+    `Limits.cell_chars` (Status.REFUSED: not run)."""
 
 
-def read_notebook(data, max_cells=None):
+def read_notebook(data, max_cells=None, max_chars=None):
     """The notebook in `data` (bytes), or a ValueError saying why it cannot be read
-    (TooManyCells past `max_cells`, counted before the notebook is validated)."""
+    (TooManyCells past `max_cells` cells or a cell past `max_chars` characters, counted before
+    the notebook is validated: a 5 MB cell cost the worker 2 GB to read and feedback 6 GB)."""
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
     except Exception as error:
@@ -189,6 +191,11 @@ def read_notebook(data, max_cells=None):
     cells = notebook.get("cells")
     if max_cells is not None and isinstance(cells, list) and len(cells) > max_cells:
         raise TooManyCells(f"has {len(cells)} cells (at most {max_cells} are graded; the release has far fewer)")
+    if max_chars is not None and isinstance(cells, list):
+        longest = max((len(c.get("source", "")) for c in cells if isinstance(c, dict) and
+                       isinstance(c.get("source", ""), str)), default=0)
+        if longest > max_chars:
+            raise TooManyCells(f"has a cell of {longest} characters (at most {max_chars} are graded)")
     try:
         nbformat.validate(notebook)
     except Exception as error:
@@ -270,7 +277,7 @@ def grade_submission(task):
                       + (f" (found {', '.join(others)})" if others else ""))
     else:
         try:
-            notebook = read_notebook(data, task.limits.notebook_cells)
+            notebook = read_notebook(data, task.limits.notebook_cells, task.limits.cell_chars)
         except TooManyCells as error:
             result.update(status=Status.REFUSED, detail=f"{task.notebook} {error}")
         except ValueError as error:
