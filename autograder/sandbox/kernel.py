@@ -226,12 +226,17 @@ def _unmount(folder):
 
 def sweep_scratch():
     """Unmount and remove the scratch folders a dead worker left (killed -9: its sandboxes
-    died with it, their tmpfs stayed mounted)."""
-    for folder in SCRATCH.glob("*-*"):
-        pid = folder.name.split("-")[0]
-        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+    died with it, their tmpfs stayed mounted), and those of the course's earlier versions
+    (plain folders named by 32 hex digits, which nothing removed after a crash) two hours old,
+    longer than any notebook may run."""
+    for folder in SCRATCH.iterdir():
+        pid, _, rest = folder.name.partition("-")
+        dead = pid.isdigit() and rest and not os.path.exists(f"/proc/{pid}")
+        old = not rest and len(pid) == 32 and time.time() - folder.lstat().st_mtime > 7200
+        if dead or old:
             _unmount(folder)
-            shutil.rmtree(folder, ignore_errors=True)
+            with contextlib.suppress(RecursionError):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
