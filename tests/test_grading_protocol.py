@@ -2,7 +2,10 @@
 without a sandbox: late, duplicated and out-of-order replies, and oracle callbacks slower than
 the student's time limit. Both ends run in this process over a socket pair; the agent runs in
 the main thread, where its time limits work, as it does in a kernel."""
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -12,7 +15,7 @@ import pytest
 from autograder.limits import Limits
 from autograder.agent import Agent, Callback, CallbackRegistry, receive, send
 from autograder.sandbox.kernel import KernelLost
-from autograder.sandbox.remote import GradingSession, Tampering
+from autograder.sandbox.remote import GradingSession, Tampering, peer_pid
 from autograder.status import Status
 from sandbox_support import FakeKernel
 
@@ -203,6 +206,36 @@ def test_an_agent_slow_to_connect_is_waited_for(tmp_path):
     connection.close()
     result["client"].close()
     grading.close()
+
+
+def test_another_process_on_the_grading_socket_is_evidence_and_the_kernels_own_connection_is_taken(tmp_path):
+    """A process the student started that connects to the grading socket first is refused and
+    recorded (only the kernel itself may talk to the worker); the agent's connection follows."""
+    grading = listening_session(tmp_path, Limits(call_seconds=1, wall_factor=5))
+    intruder = subprocess.Popen([sys.executable, "-c", "import socket, sys, time\n"
+                                 "s = socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\ntime.sleep(30)\n",
+                                 grading.path])
+    try:
+        time.sleep(1)  # (it is connected, waiting to be accepted)
+
+        def connect_late():
+            time.sleep(0.5)
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            client.connect(grading.path)
+            return client
+        result = {}
+        thread = threading.Thread(target=lambda: result.setdefault("client", connect_late()))
+        thread.start()
+        connection = grading._accept("message")
+        thread.join()
+        assert connection is not None and peer_pid(connection) == os.getpid()
+        assert grading.tampering == ["a process other than the kernel connected to the grading agent's socket"]
+        connection.close()
+        result["client"].close()
+    finally:
+        intruder.kill()
+        intruder.wait()
+        grading.close()
 
 
 def test_an_agent_that_never_connects_is_the_graders_trouble_not_tampering(tmp_path):

@@ -618,6 +618,17 @@ class SandboxedKernel:
         except psutil.Error:
             return []
 
+    def is_kernel(self, pid):
+        """Whether `pid` (as this process sees it) is the sandbox's kernel: the outermost process
+        of the sandbox running ipykernel_launcher (a process it started is not)."""
+        kernels = set()
+        for process in self._tree():
+            with contextlib.suppress(psutil.Error):
+                if "ipykernel_launcher" in process.cmdline()[1:4]:
+                    kernels.add(process)
+        outermost = [k for k in kernels if not any(k.ppid() == other.pid for other in kernels)]
+        return any(k.pid == pid for k in outermost)
+
     def _processes(self):
         cgroup = self.confinement.cgroup
         if cgroup is None:

@@ -10,6 +10,7 @@ import io
 import os
 import select
 import socket
+import struct
 import time
 
 import numpy as np
@@ -185,7 +186,13 @@ class GradingSession:
             readable, _, _ = select.select([self.listener], [], [], 0.2)
             if readable:
                 connection, _ = self.listener.accept()
-                return connection
+                if self.kernel.is_kernel(peer_pid(connection)):
+                    return connection
+                connection.close()  # (and the agent's own connection is waited for)
+                evidence = "a process other than the kernel connected to the grading agent's socket"
+                if evidence not in self.tampering:
+                    self.tampering.append(evidence)
+                continue
             reply = self._execute_reply(message_id)
             if reply is not None:
                 outcome = (reply.get("content", {}).get("user_expressions") or {}).get("grading", {})
@@ -319,6 +326,11 @@ class GradingSession:
             self._send({"cb": number, "error": "the grader's reference function cannot answer this call: "
                         + ("its result would be larger than the grader sends" if isinstance(error, TooLarge)
                            else str(error)[:200])}, deadlines)
+
+
+def peer_pid(connection):
+    """The process id (in this process's namespace) of what connected to a Unix socket."""
+    return struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[0]
 
 
 def work_elements(*values):
