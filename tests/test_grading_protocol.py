@@ -189,11 +189,10 @@ def listening_session(tmp_path, limits, reply=None):
     return GradingSession(kernel)
 
 
-def test_an_agent_slow_to_connect_is_waited_for(tmp_path):
-    grading = listening_session(tmp_path, Limits(call_seconds=1, wall_factor=5))
-
+def accepted_after(grading, seconds):
+    """(what grading._accept returned, the agent's end): the agent connects after `seconds`."""
     def connect_late():
-        time.sleep(1.5)  # longer than the student's CPU limit for a call: waiting is not computing
+        time.sleep(seconds)
         client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         client.connect(grading.path)
         return client
@@ -202,9 +201,16 @@ def test_an_agent_slow_to_connect_is_waited_for(tmp_path):
     thread.start()
     connection = grading._accept("message")
     thread.join()
+    return connection, result["client"]
+
+
+def test_an_agent_slow_to_connect_is_waited_for(tmp_path):
+    grading = listening_session(tmp_path, Limits(call_seconds=1, wall_factor=5))
+    # longer than the student's CPU limit for a call: waiting is not computing
+    connection, client = accepted_after(grading, 1.5)
     assert connection is not None and grading.tampering == []
     connection.close()
-    result["client"].close()
+    client.close()
     grading.close()
 
 
@@ -217,21 +223,11 @@ def test_another_process_on_the_grading_socket_is_evidence_and_the_kernels_own_c
                                  grading.path])
     try:
         time.sleep(1)  # (it is connected, waiting to be accepted)
-
-        def connect_late():
-            time.sleep(0.5)
-            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            client.connect(grading.path)
-            return client
-        result = {}
-        thread = threading.Thread(target=lambda: result.setdefault("client", connect_late()))
-        thread.start()
-        connection = grading._accept("message")
-        thread.join()
+        connection, client = accepted_after(grading, 0.5)
         assert connection is not None and peer_pid(connection) == os.getpid()
         assert grading.tampering == ["a process other than the kernel connected to the grading agent's socket"]
         connection.close()
-        result["client"].close()
+        client.close()
     finally:
         intruder.kill()
         intruder.wait()
