@@ -170,32 +170,15 @@ def processes(kernel):
         tree = psutil.Process(kernel.process.pid).children(recursive=True)
     except (psutil.Error, AttributeError):
         return []
-    # the kernel: the outermost python running ipykernel_launcher (what wraps it, unshare or
-    # bwrap, names it in its own command line)
-    depth = {process.pid: depth_below(process, kernel.process.pid) for process in tree}
-    kernels = sorted((p for p in tree if "ipykernel_launcher" in safe_cmdline(p)[1:4]  # python [-P] -m ipykernel_launcher
-                      and os.path.basename((safe_cmdline(p) or [""])[0]).startswith("python")),
-                     key=lambda p: depth.get(p.pid, 0))
-    if not kernels:
+    main = kernel.kernel_process()
+    if main is None:
         return []
-    wrapping = {kernels[0].pid}
+    wrapping = {main.pid}
     try:
-        wrapping |= {parent.pid for parent in kernels[0].parents()}
+        wrapping |= {parent.pid for parent in main.parents()}
     except psutil.Error:
         pass
     return [described(safe_cmdline(p)) for p in tree if p.pid not in wrapping]
-
-
-def depth_below(process, root):
-    """How many parents `process` has below the process `root`."""
-    import psutil
-    depth = 0
-    try:
-        while process is not None and process.pid != root and depth < 100:
-            process, depth = process.parent(), depth + 1
-    except psutil.Error:
-        pass
-    return depth
 
 
 def described(command):

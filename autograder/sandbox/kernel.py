@@ -618,16 +618,22 @@ class SandboxedKernel:
         except psutil.Error:
             return []
 
-    def is_kernel(self, pid):
-        """Whether `pid` (as this process sees it) is the sandbox's kernel: the outermost process
-        of the sandbox running ipykernel_launcher (a process it started is not)."""
-        kernels = set()
-        for process in self._tree():
+    def kernel_process(self):
+        """The sandbox's kernel as this process sees it (a psutil.Process), or None: the
+        outermost python running ipykernel_launcher (python [-P] -m ipykernel_launcher; bwrap and
+        setpriv, which wrap it, name it in their own command lines; a kernel it started is deeper)."""
+        found = []
+        for process in self._tree()[1:]:
             with contextlib.suppress(psutil.Error):
-                if "ipykernel_launcher" in process.cmdline()[1:4]:
-                    kernels.add(process)
-        outermost = [k for k in kernels if not any(k.ppid() == other.pid for other in kernels)]
-        return any(k.pid == pid for k in outermost)
+                command = process.cmdline()
+                if "ipykernel_launcher" in command[1:4] and os.path.basename(command[0]).startswith("python"):
+                    found.append((len(process.parents()), process))
+        return min(found, key=lambda depth_and_process: depth_and_process[0])[1] if found else None
+
+    def is_kernel(self, pid):
+        """Whether `pid` (as this process sees it) is the sandbox's kernel itself."""
+        kernel = self.kernel_process()
+        return kernel is not None and kernel.pid == pid
 
     def _processes(self):
         cgroup = self.confinement.cgroup
