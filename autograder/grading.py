@@ -212,6 +212,17 @@ def raised_mismatch(name, mro, message, location):
 QUOTE_CHARS, QUOTE_LINES = 1000, 12
 
 
+def printable(text, replacement="?"):
+    """`text` with every control character (an escape sequence, a newline) replaced."""
+    return "".join(c if c.isprintable() else replacement for c in str(text))
+
+
+def one_line(text, limit):
+    """`text` on one line of at most `limit` characters, control characters and runs of spaces
+    made single spaces."""
+    return " ".join(printable(text, " ").split())[:limit]
+
+
 def quote(text, limit=QUOTE_CHARS, lines=QUOTE_LINES):
     """Text the student controls (an exception message, a repr, printed output) as it may
     appear in a report: ANSI escapes and control characters removed (every character that

@@ -75,5 +75,5 @@ def test_a_student_id_must_print_glob_and_open_in_a_spreadsheet_as_itself(name, 
 
 
 def test_what_is_printed_of_a_record_has_no_control_character():
-    from autograder.batch.coordinator import printable
+    from autograder.grading import printable
     assert printable("no x.ipynb (found \x1b[1A\x1b[2Kok.ipynb)\nforged") == "no x.ipynb (found ?[1A?[2Kok.ipynb)?forged"

@@ -29,6 +29,7 @@ import nbformat
 from ..assignments import graders, notebook_file
 from ..course import course_id, load_config, nbgrader
 from ..limits import DEFAULT, Limits
+from ..grading import printable
 from ..status import Status
 from . import folders
 from .submission import (Task, blank_result, grade_submission, lay_out, read_notebook, storable, ungraded_notebook)
@@ -104,11 +105,6 @@ def valid_student_id(name):
     --student (no glob character: "[r]eference" would name another student), and written to a
     CSV a spreadsheet opens (no leading formula character)."""
     return bool(name) and name.isprintable() and not any(c in "*?[]" for c in name) and name[0] not in "=+-@"
-
-
-def printable(text):
-    """`text` with every control character (an escape sequence, a newline) shown as "?"."""
-    return "".join(c if c.isprintable() else "?" for c in str(text))
 
 
 def record_path(root, assignment, student):

@@ -16,6 +16,8 @@ Protocol breaks are observed by `autograder.sandbox.remote.GradingSession`, and 
 import ast
 import os
 
+from ..grading import one_line
+
 # modules the grading agent's own code relies on: assigning into them is tampering
 WATCHED = ("numpy", "builtins", "IPython", "ipykernel", "_grading_agent", "signal", "json", "socket", "struct",
            "threading", "traceback", "warnings", "contextlib", "io", "importlib", "sys")
@@ -74,7 +76,7 @@ class CodeWatch:
             self.look(node, where)
 
     def note(self, found, sentence):
-        sentence = " ".join("".join(c if c.isprintable() else " " for c in sentence).split())[:300]
+        sentence = one_line(sentence, 300)
         if sentence not in found and len(found) < MAX_NOTES:
             found.append(sentence)
 
@@ -186,7 +188,7 @@ def described(command):
     long inline script must not hide the arguments after it)."""
     if not command:
         return "(a process whose command line cannot be read)"
-    shown = [" ".join("".join(c if c.isprintable() else " " for c in arg).split()) for arg in command[:12]]
+    shown = [one_line(arg, len(arg)) for arg in command[:12]]
     return " ".join(arg if len(arg) <= 60 else arg[:57] + "..." for arg in shown)[:500]
 
 

@@ -24,6 +24,7 @@ import nbformat
 
 from .. import assignments
 from ..course import nbgrader_meta
+from ..grading import one_line
 from ..limits import Limits
 from ..probes import grading_seed
 from ..sandbox.kernel import PYTHON, KernelLost, SandboxedKernel, scratch_folder, within
@@ -249,7 +250,7 @@ def blank_result(student, assignment, status=Status.GRADED, detail=""):
 def ungraded_notebook(master, graders, reason):
     """The released notebook with every test cell at zero, saying why (nothing was run; the
     reason, which may name the student's files, on one line)."""
-    reason = " ".join("".join(c if c.isprintable() else " " for c in str(reason)).split())[:500]
+    reason = one_line(reason, 500)
     notebook = restore_cells(master, master)[0]
     for cell in notebook.cells:
         if graded_function(cell, graders):
